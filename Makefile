@@ -1,0 +1,50 @@
+# Two commands matter: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install messages lint format bench ci clean
+
+$(BIN)/.installed: pyproject.toml
+	@scripts/ensure-system-deps
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+# .po → .mo without GNU gettext (polib), so a fresh machine needs nothing more.
+messages: install
+	@$(MANAGE) compile_translations
+
+run: messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
+
+test: messages
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: messages
+	$(BIN)/python -m benchmarks
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf var/broker var/cache var/celery-results var/test-artifacts

@@ -1,0 +1,37 @@
+"""Permission-scoped reads: which agencies may this user act on?"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from tthc_portal.accounts.roles import Role
+
+from .models import Agency, StaffMembership
+
+
+def agencies_for_user(user, perm: str = "view_agency_records") -> QuerySet[Agency]:
+    """Agencies on which the user holds ``perm`` through an agency group."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    return get_objects_for_user(
+        user,
+        f"agencies.{perm}",
+        klass=Agency,
+        use_groups=True,
+        with_superuser=True,
+        accept_global_perms=False,
+    )
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    roles = set(StaffMembership.objects.filter(user=user).values_list("role", flat=True))
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    return roles
+
+
+def primary_membership(user) -> StaffMembership | None:
+    return StaffMembership.objects.filter(user=user).select_related("agency").order_by("pk").first()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only, even for superusers."""
+
+    list_display = ("at", "actor_repr", "action", "target_type", "target_repr", "request_id")
+    list_filter = ("action", "target_type")
+    search_fields = ("actor_repr", "target_repr", "target_id", "request_id")
+    date_hierarchy = "at"
+    list_select_related = ("target_type",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

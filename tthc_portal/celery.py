@@ -1,0 +1,29 @@
+"""The Celery application.
+
+Tasks stay thin: they load ids and call a service. Periodic jobs are declared
+here so the schedule is reviewed with the code that runs it.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthc_portal.settings.dev")
+
+app = Celery("tthc_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Safety net: messages whose after-commit dispatch was lost (broker down,
+    # worker killed) are picked up again.
+    "notifications-flush-outbox": {
+        "task": "tthc_portal.notifications.tasks.outbox_flush",
+        "schedule": 60.0,
+    },
+    "workdays-ensure-next-year": {
+        "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
+        "schedule": crontab(hour=1, minute=5),
+    },
+}

@@ -1,0 +1,63 @@
+"""The notification outbox: rows written in the business transaction."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    SMS = "sms", _("Tin nhắn SMS")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi, sẽ thử lại")
+    DEAD = "dead", _("Gửi lỗi, đã dừng")
+
+
+class OutboxMessage(models.Model):
+    """One message to one recipient over one channel.
+
+    Delivery is claimed with a compare-and-set on ``status`` so that two
+    workers (or a retry racing the flush job) never both hand the same row to
+    a gateway. ``dedupe_key`` makes the enqueue itself idempotent: the same
+    business event queued twice yields one row.
+    """
+
+    channel = models.CharField(_("kênh"), max_length=8, choices=Channel.choices)
+    recipient = models.CharField(_("người nhận"), max_length=255)
+    subject = models.CharField(_("tiêu đề"), max_length=255, blank=True)
+    body = models.TextField(_("nội dung"))
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # What the message is about (e.g. "dossiers.dossier:42"), for the UI.
+    topic = models.CharField(_("liên quan"), max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("hộp thư đi")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_due",
+                condition=Q(status__in=["pending", "failed", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject or self.body[:40]}"

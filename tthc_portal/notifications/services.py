@@ -1,0 +1,129 @@
+"""Queue and deliver notifications through the outbox."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .gateways import get_sms_gateway
+from .models import Channel, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+# A row stuck in "sending" longer than this is assumed lost with its worker.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def notification_enqueue(
+    *,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    dedupe_key: str | None = None,
+    topic: str = "",
+) -> OutboxMessage | None:
+    """Write an outbox row in the caller's transaction; send after commit.
+
+    Returns None when there is no recipient (e.g. no phone on file) or when a
+    row with the same ``dedupe_key`` already exists.
+    """
+    if not recipient:
+        return None
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                channel=channel,
+                recipient=recipient,
+                subject=subject[:255],
+                body=body,
+                dedupe_key=dedupe_key,
+                topic=topic,
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    from .tasks import outbox_send
+
+    transaction.on_commit(lambda: outbox_send.delay(message.pk))
+    return message
+
+
+def _claim(message_id: int) -> bool:
+    """Compare-and-set pending/failed → sending. Only one caller wins."""
+    now = timezone.now()
+    claimable = Q(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED]) | Q(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    return bool(
+        OutboxMessage.objects.filter(claimable, pk=message_id).update(
+            status=OutboxStatus.SENDING, claimed_at=now
+        )
+    )
+
+
+def _deliver(message: OutboxMessage) -> str:
+    key = message.dedupe_key or f"outbox-{message.pk}"
+    if message.channel == Channel.EMAIL:
+        email = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.recipient],
+            headers={"Message-ID": f"<{key}@tthc-portal>"},
+        )
+        email.send(fail_silently=False)
+        return key
+    return get_sms_gateway().send(message.recipient, message.body, idempotency_key=key)
+
+
+def outbox_deliver(message_id: int) -> str:
+    """Deliver one message if this caller wins the claim.
+
+    Returns the resulting status ("sent", "failed", "dead") or "skipped"
+    when another worker owns it or it was already delivered.
+    """
+    if not _claim(message_id):
+        return "skipped"
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        provider_id = _deliver(message)
+    except Exception as exc:  # gateways raise many kinds; all mean "retry later"
+        attempts = message.attempts + 1
+        dead = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.DEAD if dead else OutboxStatus.FAILED,
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=timezone.now() + timedelta(minutes=2**attempts),
+        )
+        logger.warning("Outbox message %s failed (attempt %s): %s", message_id, attempts, exc)
+        return OutboxStatus.DEAD if dead else OutboxStatus.FAILED
+    OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.SENT,
+        attempts=message.attempts + 1,
+        sent_at=timezone.now(),
+        provider_message_id=provider_id[:255],
+        last_error="",
+    )
+    return OutboxStatus.SENT
+
+
+def outbox_due_ids(limit: int = 500) -> list[int]:
+    now = timezone.now()
+    return list(
+        OutboxMessage.objects.filter(
+            Q(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED], next_attempt_at__lte=now)
+            | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

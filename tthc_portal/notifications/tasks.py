@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="tthc_portal.notifications.tasks.outbox_send")
+def outbox_send(message_id: int) -> str:
+    return services.outbox_deliver(message_id)
+
+
+@shared_task(name="tthc_portal.notifications.tasks.outbox_flush")
+def outbox_flush() -> int:
+    """Beat job: retry failed messages and pick up any whose dispatch was lost."""
+    ids = services.outbox_due_ids()
+    for message_id in ids:
+        services.outbox_deliver(message_id)
+    return len(ids)

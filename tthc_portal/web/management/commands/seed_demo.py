@@ -1,0 +1,25 @@
+"""Create (or refresh) the demo province. Safe to run any number of times."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from tthc_portal import demo
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu tỉnh mẫu: cơ quan, tài khoản theo vai trò, lịch nghỉ lễ, thủ tục mẫu."
+
+    def handle(self, *args, **options):
+        count = demo.seed_calendar()
+        self.stdout.write(f"Lịch làm việc: {count} ngày nghỉ, ngày làm bù.")
+        agencies = demo.seed_agencies()
+        self.stdout.write(f"Cơ quan, đơn vị: {len(agencies)}.")
+        accounts = demo.seed_accounts(agencies)
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
+        )
+        for spec in accounts:
+            role = spec.role.label if spec.role else "Công dân / doanh nghiệp"
+            self.stdout.write(f"  {spec.username:<22} {role:<32} {spec.full_name}")

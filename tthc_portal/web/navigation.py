@@ -1,0 +1,37 @@
+"""Navigation per role, as data: one place decides what each user sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tthc_portal.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]  # empty = every signed-in user
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+APPLICANT = "applicant"
+ALL_STAFF = frozenset(Role.values)
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Trang của tôi"), "web:dashboard", frozenset()),
+    NavItem(_("Thông tin tài khoản"), "accounts:profile", frozenset()),
+    NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),
+    NavItem(_("Tính hạn xử lý"), "workdays:calculator", ALL_STAFF),
+)
+
+
+def items_for(roles: set[str], is_applicant: bool) -> list[NavItem]:
+    effective = set(roles) | ({APPLICANT} if is_applicant else set())
+    return [item for item in NAV_ITEMS if not item.roles or item.roles & effective]

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tthc_portal.accounts.roles import Role
+from tthc_portal.agencies.selectors import agencies_for_user, user_roles
+
+# (role, heading, lead). The order decides which home a person holding
+# several roles lands on.
+ROLE_HOMES = (
+    (
+        Role.ADMINISTRATOR,
+        _("Quản trị hệ thống"),
+        _("Đơn vị, tài khoản, vai trò, lịch nghỉ lễ và nhật ký kiểm toán."),
+    ),
+    (
+        Role.PROVINCIAL_STAFF,
+        _("Kiểm soát thủ tục hành chính"),
+        _("Danh mục thủ tục, hạn công bố, lịch làm việc và chỉ số phục vụ (Quyết định 766)."),
+    ),
+    (
+        Role.DEPARTMENT_HEAD,
+        _("Điều hành xử lý hồ sơ"),
+        _("Phân công, phê duyệt, ký kết quả và phê duyệt công bố thủ tục của đơn vị."),
+    ),
+    (
+        Role.SPECIALIST,
+        _("Hồ sơ cần xử lý"),
+        _("Các bước xử lý được giao cho bạn, theo thời hạn của từng bước."),
+    ),
+    (
+        Role.DESK_OFFICER,
+        _("Tiếp nhận và trả kết quả"),
+        _("Kiểm tra, tiếp nhận hồ sơ, yêu cầu bổ sung một lần, số hóa và trả kết quả."),
+    ),
+)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    roles = user_roles(request.user)
+    home = next((entry for entry in ROLE_HOMES if entry[0] in roles), None)
+    if home is None:
+        return render(request, "web/home_citizen.html")
+    role, heading, lead = home
+    context = {
+        "role": role,
+        "role_label": Role(role).label,
+        "heading": heading,
+        "lead": lead,
+        "memberships": request.user.memberships.select_related("agency").order_by("agency__path"),
+        "scoped_agency_count": agencies_for_user(request.user).count(),
+    }
+    return render(request, "web/home_staff.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

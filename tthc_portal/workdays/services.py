@@ -1,0 +1,174 @@
+"""The one calendar service: every deadline in the portal is computed here."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from tthc_portal.audit.services import audit_record
+
+from .calendar import DeadlineMode, WorkCalendar, parse_office_hours
+from .models import CalendarException, ExceptionKind
+
+_GENERATION_KEY = "workdays:generation"
+_local: dict[str, WorkCalendar] = {}
+
+
+def get_calendar() -> WorkCalendar:
+    """The current calendar, rebuilt only after an exception row changes.
+
+    The generation marker lives in the shared cache, so an edit made in the
+    web process is seen by Celery workers on their next call.
+    """
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.set(_GENERATION_KEY, generation, None)
+    calendar = _local.get(generation)
+    if calendar is None:
+        exceptions = dict(CalendarException.objects.values_list("date", "kind"))
+        calendar = WorkCalendar(
+            exceptions,
+            office_hours=parse_office_hours(settings.TTHC["OFFICE_HOURS"]),
+            tz=settings.TIME_ZONE,
+            immediate_grace=timedelta(hours=settings.TTHC["IMMEDIATE_GRACE_HOURS"]),
+        )
+        _local.clear()
+        _local[generation] = calendar
+    return calendar
+
+
+def calendar_invalidate() -> None:
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+    _local.clear()
+
+
+def calendar_exception_save(
+    *, actor, day: date, kind: str, name: str, source: str = ""
+) -> CalendarException:
+    with transaction.atomic():
+        existing = CalendarException.objects.select_for_update().filter(date=day).first()
+        before = (
+            {"kind": existing.kind, "name": existing.name, "source": existing.source}
+            if existing
+            else None
+        )
+        exception, _ = CalendarException.objects.update_or_create(
+            date=day, defaults={"kind": kind, "name": name, "source": source}
+        )
+        audit_record(
+            actor=actor,
+            action="calendar_exception.save",
+            target=exception,
+            before=before,
+            after={"date": day, "kind": kind, "name": name, "source": source},
+        )
+        transaction.on_commit(calendar_invalidate)
+    return exception
+
+
+def calendar_exception_delete(*, actor, exception: CalendarException) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="calendar_exception.delete",
+            target=exception,
+            before={"date": exception.date, "kind": exception.kind, "name": exception.name},
+        )
+        exception.delete()
+        transaction.on_commit(calendar_invalidate)
+
+
+def calendar_load_file(path: str | Path | None = None) -> int:
+    """Load the official holiday file; existing rows for those dates are replaced.
+
+    Returns the number of rows written.
+    """
+    path = Path(path or settings.TTHC["HOLIDAYS_FILE"])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    count = 0
+    with transaction.atomic():
+        for entry in data["entries"]:
+            CalendarException.objects.update_or_create(
+                date=date.fromisoformat(entry["date"]),
+                defaults={
+                    "kind": entry["kind"],
+                    "name": entry["name"][:255],
+                    "source": (entry.get("source") or "")[:500],
+                },
+            )
+            count += 1
+        transaction.on_commit(calendar_invalidate)
+    return count
+
+
+def calendar_fill_from_package(years: list[int]) -> int:
+    """For years the official file lacks, fall back on the ``holidays`` package.
+
+    Only years with no exception rows at all are filled, so announced swaps
+    and make-up days entered by staff are never overwritten by the package's
+    generic rules.
+    """
+    import holidays
+
+    known_years = {d.year for d in CalendarException.objects.values_list("date", flat=True)}
+    count = 0
+    with transaction.atomic():
+        for year in years:
+            if year in known_years:
+                continue
+            for day, name in sorted(holidays.country_holidays("VN", years=year).items()):
+                kind = (
+                    ExceptionKind.DAY_OFF if "observed" in name.lower() else ExceptionKind.HOLIDAY
+                )
+                CalendarException.objects.get_or_create(
+                    date=day,
+                    defaults={
+                        "kind": kind,
+                        "name": name,
+                        "source": "holidays package (generic rules)",
+                    },
+                )
+                count += 1
+        transaction.on_commit(calendar_invalidate)
+    return count
+
+
+@dataclass(frozen=True)
+class AddResult:
+    clock_start: datetime
+    due: datetime
+    skipped: list[tuple[date, str]]
+
+
+def calendar_add(
+    start: datetime,
+    value: Decimal,
+    unit: str,
+    *,
+    mode: str = DeadlineMode.WORKING_HOURS,
+    cutoff: time | None = None,
+) -> AddResult:
+    """Add ``value`` working days ("d") or hours ("h") to ``start``.
+
+    Used by the staff calculator page and ``manage.py workdays add``: applies
+    the cut-off and out-of-hours rules, then reports the days skipped.
+    """
+    calendar = get_calendar()
+    clock_start = calendar.clock_start(start, cutoff)
+    if unit == "h":
+        due = calendar.add_working_hours(clock_start, value)
+    elif mode == DeadlineMode.WHOLE_DAY:
+        due = calendar.add_working_days(start, value, DeadlineMode.WHOLE_DAY)
+        due = max(due, calendar.closing_of(clock_start.date()))
+    else:
+        due = calendar.add_working_days(clock_start, value, DeadlineMode.WORKING_HOURS)
+    return AddResult(clock_start, due, calendar.skipped_days(start, due))

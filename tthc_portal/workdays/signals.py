@@ -1,0 +1,13 @@
+"""Any change to the exception table (admin, shell, services) refreshes the calendar."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import CalendarException
+from .services import calendar_invalidate
+
+
+@receiver([post_save, post_delete], sender=CalendarException)
+def _invalidate(**_kwargs) -> None:
+    transaction.on_commit(calendar_invalidate)
