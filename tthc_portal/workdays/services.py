@@ -51,6 +51,10 @@ def calendar_invalidate() -> None:
     _local.clear()
 
 
+def calendar_forget_local() -> None:
+    _local.clear()
+
+
 def calendar_exception_save(
     *, actor, day: date, kind: str, name: str, source: str = ""
 ) -> CalendarException:

@@ -1,0 +1,91 @@
+"""Shared fixtures.
+
+Tests that need a real server (PostgreSQL, Redis, Chromium) use the
+``require_*`` fixtures: locally they skip with the reason, under CI=true they
+fail, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from tthc_portal.workdays import services as workdays
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    cache.clear()
+    workdays.calendar_forget_local()
+    yield
+    workdays.calendar_forget_local()
+
+
+@pytest.fixture
+def require_postgres(db):
+    require(
+        connection.vendor == "postgresql",
+        "this test needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/tthc",
+    )
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    reachable = False
+    if url:
+        import redis
+
+        try:
+            reachable = bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+        except redis.RedisError:
+            reachable = False
+    require(reachable, "this test needs Redis: set REDIS_URL=redis://127.0.0.1:6379/15")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    require(
+        Path(CHROMIUM).exists(),
+        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
+    return CHROMIUM
+
+
+@pytest.fixture
+def holiday_calendar(db):
+    """The official 2023–2026 calendar from shared/data/holidays-vn.json."""
+    workdays.calendar_load_file()
+    workdays.calendar_forget_local()
+    return workdays.get_calendar()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def docker_compose_bin() -> str:
+    path = shutil.which("docker-compose") or ""
+    require(bool(path), "needs the docker-compose client (apt-get install docker-compose)")
+    return path
