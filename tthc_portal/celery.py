@@ -22,6 +22,14 @@ app.conf.beat_schedule = {
         "task": "tthc_portal.notifications.tasks.outbox_flush",
         "schedule": 60.0,
     },
+    "procedures-activate-versions": {
+        "task": "procedures.tasks.catalogue_activate",
+        "schedule": crontab(minute=5),
+    },
+    "procedures-publication-sweep": {
+        "task": "procedures.tasks.publication_sweep",
+        "schedule": crontab(minute=15),
+    },
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),

@@ -228,3 +228,16 @@ def seed_calendar() -> int:
     count = workdays.calendar_load_file()
     workdays.calendar_fill_from_package([2027])
     return count
+
+
+def seed_procedures() -> dict:
+    """The 63 real procedures of the sample file, published in the demo catalogue."""
+    import json
+
+    from django.conf import settings
+
+    from procedures.services.importing import procedures_import
+
+    with open(settings.TTHC["PROCEDURES_SAMPLE_FILE"], encoding="utf-8") as handle:
+        rows = json.load(handle)["procedures"]
+    return procedures_import(rows, actor=None, publish_new=True).as_dict()

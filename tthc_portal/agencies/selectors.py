@@ -35,3 +35,21 @@ def user_roles(user) -> set[str]:
 
 def primary_membership(user) -> StaffMembership | None:
     return StaffMembership.objects.filter(user=user).select_related("agency").order_by("pk").first()
+
+
+def staff_with_role(agency: Agency, role: str):
+    """Users holding ``role`` for ``agency``: members of the agency itself, and
+    for subtree roles also members at any ancestor (the provincial office)."""
+    from django.contrib.auth import get_user_model
+
+    from tthc_portal.accounts.roles import SUBTREE_ROLES
+
+    ancestor_ids = [int(p) for p in agency.path.strip("/").split("/") if p]
+    agency_ids = ancestor_ids if role in SUBTREE_ROLES else [agency.pk]
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__agency_id__in=agency_ids, memberships__role=role, is_active=True
+        )
+        .distinct()
+    )

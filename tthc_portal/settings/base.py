@@ -280,13 +280,13 @@ SPECTACULAR_SETTINGS = {
 TTHC = {
     # Office hours: "HH:MM-HH:MM" periods, comma separated (dossier-lifecycle §9.2).
     "OFFICE_HOURS": os.environ.get("TTHC_OFFICE_HOURS", "08:00-12:00,13:00-17:00"),
-    # Holiday file loaded by `manage.py workdays load` and by seed_demo.
+    # Official data shipped with the code (copies of the project's shared data):
+    # the 2023-2026 civil-servant calendar and 63 real published procedures.
     "HOLIDAYS_FILE": os.environ.get(
-        "TTHC_HOLIDAYS_FILE", str(BASE_DIR.parent / "shared" / "data" / "holidays-vn.json")
+        "TTHC_HOLIDAYS_FILE", str(BASE_DIR / "tthc_portal" / "data" / "holidays-vn.json")
     ),
     "PROCEDURES_SAMPLE_FILE": os.environ.get(
-        "TTHC_PROCEDURES_FILE",
-        str(BASE_DIR.parent / "shared" / "data" / "procedures-sample.json"),
+        "TTHC_PROCEDURES_FILE", str(BASE_DIR / "tthc_portal" / "data" / "procedures-sample.json")
     ),
     # Grace for "immediate" procedures, in working hours (§9.3).
     "IMMEDIATE_GRACE_HOURS": float(os.environ.get("TTHC_IMMEDIATE_GRACE_HOURS", "1")),

@@ -16,6 +16,13 @@ class Command(BaseCommand):
         agencies = demo.seed_agencies()
         self.stdout.write(f"Cơ quan, đơn vị: {len(agencies)}.")
         accounts = demo.seed_accounts(agencies)
+        report = demo.seed_procedures()
+        self.stdout.write(
+            f"Thủ tục mẫu: {report['created']} mới, {report['unchanged']} không đổi, "
+            f"{report['drafted']} dự thảo mới."
+        )
+        for error in report["errors"]:
+            self.stderr.write(error)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
