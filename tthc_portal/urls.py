@@ -9,6 +9,8 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("tthc_portal.accounts.urls")),
     path("lich-lam-viec/", include("tthc_portal.workdays.urls")),
+    path("thu-tuc/", include("procedures.urls")),
+    path("api/", include("procedures.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tthc_portal.web.urls")),
