@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
@@ -162,7 +163,11 @@ def ministry_decision_record(
 @transaction.atomic
 def item_start_draft(*, actor, item: PublicationItem):
     """Open (or return) the draft version that answers one item of a task."""
-    item = PublicationItem.objects.select_for_update().select_related("task").get(pk=item.pk)
+    item = (
+        PublicationItem.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=item.pk)
+    )
     task = item.task
     require_agency_perm(actor, "draft_procedures", task.agency)
     if item.version_id:
@@ -305,6 +310,10 @@ class DeadlineState:
     state: str  # pending | due_soon | overdue | on_time | late | n/a
 
     @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
     def css(self) -> str:
         return {"on_time": "ok", "late": "bad", "overdue": "bad", "due_soon": "warn"}.get(
             self.state, "muted"
@@ -312,12 +321,12 @@ class DeadlineState:
 
 
 STATE_LABELS = {
-    "pending": _("Trong hạn"),
-    "due_soon": _("Sắp đến hạn"),
-    "overdue": _("Quá hạn"),
-    "on_time": _("Hoàn thành đúng hạn"),
-    "late": _("Hoàn thành trễ hạn"),
-    "n/a": _("Không áp dụng"),
+    "pending": gettext_lazy("Trong hạn"),
+    "due_soon": gettext_lazy("Sắp đến hạn"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "on_time": gettext_lazy("Hoàn thành đúng hạn"),
+    "late": gettext_lazy("Hoàn thành trễ hạn"),
+    "n/a": gettext_lazy("Không áp dụng"),
 }
 
 

@@ -230,7 +230,7 @@ def version_transition(
     """The one way a version changes status: lock, check the table, record, notify."""
     transition = VERSION_TRANSITIONS[action]
     version = (
-        ProcedureVersion.objects.select_for_update()
+        ProcedureVersion.objects.select_for_update(of=("self",))
         .select_related("procedure", "publication_task__agency", "implementing_agency")
         .get(pk=version.pk)
     )

@@ -8,7 +8,9 @@ import uuid
 from contextvars import ContextVar
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9\-_.]{1,64}$")
+# Matched with fullmatch(): "$" would also accept a trailing newline, which
+# then makes setting the response header raise BadHeaderError.
+_SAFE_ID = re.compile(r"[A-Za-z0-9\-_.]{1,64}")
 
 
 def current_request_id() -> str:
@@ -27,7 +29,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.META.get(self.header, "")
-        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _SAFE_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = _request_id.set(request_id)
         request.request_id = request_id
         try:

@@ -48,6 +48,8 @@ class AuditEvent(models.Model):
         verbose_name = _("sự kiện kiểm toán")
         verbose_name_plural = _("nhật ký kiểm toán")
         ordering = ["-at", "-id"]
+        # Related-object and internal queries go through the guarded queryset too.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["target_type", "target_id", "at"], name="audit_target_at"),
             models.Index(fields=["at"], name="audit_at"),

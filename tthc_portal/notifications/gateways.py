@@ -8,6 +8,8 @@ import urllib.request
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -63,3 +65,9 @@ class HttpJsonSMSGateway(SMSGateway):
 @cache
 def get_sms_gateway() -> SMSGateway:
     return import_string(settings.SMS_GATEWAY)(**settings.SMS_GATEWAY_OPTIONS)
+
+
+@receiver(setting_changed)
+def _forget_gateway(*, setting: str, **_kwargs) -> None:
+    if setting in ("SMS_GATEWAY", "SMS_GATEWAY_OPTIONS"):
+        get_sms_gateway.cache_clear()

@@ -24,8 +24,13 @@ class NavItem:
 APPLICANT = "applicant"
 ALL_STAFF = frozenset(Role.values)
 
+PUBLICATION_ROLES = frozenset(
+    {Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.PROVINCIAL_STAFF, Role.ADMINISTRATOR}
+)
+
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Trang của tôi"), "web:dashboard", frozenset()),
+    NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),
     NavItem(_("Thông tin tài khoản"), "accounts:profile", frozenset()),
     NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),
     NavItem(_("Tính hạn xử lý"), "workdays:calculator", ALL_STAFF),

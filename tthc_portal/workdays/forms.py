@@ -26,6 +26,11 @@ class CalendarExceptionForm(forms.ModelForm):
         fields = ["date", "kind", "name", "source"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def validate_unique(self):
+        # Saving an existing date updates that day (the service upserts), so
+        # the date's uniqueness is not a form error here.
+        self.instance.validate_unique(exclude=self._get_validation_exclusions() | {"date"})
+
     def clean(self):
         cleaned = super().clean()
         day, kind = cleaned.get("date"), cleaned.get("kind")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from tthc_portal.audit.services import audit_record
 
@@ -20,6 +21,9 @@ from .models import CalendarException, ExceptionKind
 
 _GENERATION_KEY = "workdays:generation"
 _local: dict[str, WorkCalendar] = {}
+# Set while this process has an uncommitted calendar edit: a calendar built
+# from it must not be cached, since a rollback would leave it behind.
+_uncommitted_edit = threading.local()
 
 
 def get_calendar() -> WorkCalendar:
@@ -28,31 +32,52 @@ def get_calendar() -> WorkCalendar:
     The generation marker lives in the shared cache, so an edit made in the
     web process is seen by Celery workers on their next call.
     """
+    if getattr(_uncommitted_edit, "pending", False):
+        if connection.in_atomic_block:
+            return _build_calendar()
+        # The edit's transaction is over (committed or rolled back): rebuild.
+        _uncommitted_edit.pending = False
+        _local.clear()
     generation = cache.get(_GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         cache.set(_GENERATION_KEY, generation, None)
     calendar = _local.get(generation)
     if calendar is None:
-        exceptions = dict(CalendarException.objects.values_list("date", "kind"))
-        calendar = WorkCalendar(
-            exceptions,
-            office_hours=parse_office_hours(settings.TTHC["OFFICE_HOURS"]),
-            tz=settings.TIME_ZONE,
-            immediate_grace=timedelta(hours=settings.TTHC["IMMEDIATE_GRACE_HOURS"]),
-        )
+        calendar = _build_calendar()
         _local.clear()
         _local[generation] = calendar
     return calendar
 
 
+def _build_calendar() -> WorkCalendar:
+    return WorkCalendar(
+        dict(CalendarException.objects.values_list("date", "kind")),
+        office_hours=parse_office_hours(settings.TTHC["OFFICE_HOURS"]),
+        tz=settings.TIME_ZONE,
+        immediate_grace=timedelta(hours=settings.TTHC["IMMEDIATE_GRACE_HOURS"]),
+    )
+
+
 def calendar_invalidate() -> None:
     cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+    _uncommitted_edit.pending = False
     _local.clear()
 
 
 def calendar_forget_local() -> None:
+    _uncommitted_edit.pending = False
     _local.clear()
+
+
+def calendar_mark_edited() -> None:
+    """Called on every exception row change, inside the editing transaction."""
+    _local.clear()
+    if not connection.in_atomic_block:
+        calendar_invalidate()
+    elif not getattr(_uncommitted_edit, "pending", False):
+        _uncommitted_edit.pending = True
+        transaction.on_commit(calendar_invalidate)
 
 
 def calendar_exception_save(
@@ -75,7 +100,6 @@ def calendar_exception_save(
             before=before,
             after={"date": day, "kind": kind, "name": name, "source": source},
         )
-        transaction.on_commit(calendar_invalidate)
     return exception
 
 
@@ -88,7 +112,6 @@ def calendar_exception_delete(*, actor, exception: CalendarException) -> None:
             before={"date": exception.date, "kind": exception.kind, "name": exception.name},
         )
         exception.delete()
-        transaction.on_commit(calendar_invalidate)
 
 
 def calendar_load_file(path: str | Path | None = None) -> int:
@@ -110,7 +133,6 @@ def calendar_load_file(path: str | Path | None = None) -> int:
                 },
             )
             count += 1
-        transaction.on_commit(calendar_invalidate)
     return count
 
 
@@ -129,20 +151,24 @@ def calendar_fill_from_package(years: list[int]) -> int:
         for year in years:
             if year in known_years:
                 continue
-            for day, name in sorted(holidays.country_holidays("VN", years=year).items()):
+            known_years.add(year)
+            # English labels are stable ("(observed)") so they decide the kind;
+            # the Vietnamese ones are what staff read on the calendar page.
+            english = holidays.country_holidays("VN", years=year, language="en_US")
+            vietnamese = holidays.country_holidays("VN", years=year, language="vi")
+            for day, label in sorted(english.items()):
                 kind = (
-                    ExceptionKind.DAY_OFF if "observed" in name.lower() else ExceptionKind.HOLIDAY
+                    ExceptionKind.DAY_OFF if "observed" in label.lower() else ExceptionKind.HOLIDAY
                 )
-                CalendarException.objects.get_or_create(
+                _, created = CalendarException.objects.get_or_create(
                     date=day,
                     defaults={
                         "kind": kind,
-                        "name": name,
+                        "name": vietnamese.get(day, label)[:255],
                         "source": "holidays package (generic rules)",
                     },
                 )
-                count += 1
-        transaction.on_commit(calendar_invalidate)
+                count += created
     return count
 
 
