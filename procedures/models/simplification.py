@@ -24,10 +24,12 @@ class SimplificationPlan(models.Model):
     )
     cost_before_vnd = models.PositiveBigIntegerField(_("chi phí tuân thủ trước (đồng/năm)"))
     cost_after_vnd = models.PositiveBigIntegerField(_("chi phí tuân thủ sau (đồng/năm)"))
-    steps_before = models.PositiveSmallIntegerField(_("số bước trước"), default=0)
-    steps_after = models.PositiveSmallIntegerField(_("số bước sau"), default=0)
-    documents_before = models.PositiveSmallIntegerField(_("số giấy tờ trước"), default=0)
-    documents_after = models.PositiveSmallIntegerField(_("số giấy tờ sau"), default=0)
+    steps_before = models.PositiveSmallIntegerField(_("số bước trước"), default=0, blank=True)
+    steps_after = models.PositiveSmallIntegerField(_("số bước sau"), default=0, blank=True)
+    documents_before = models.PositiveSmallIntegerField(
+        _("số giấy tờ trước"), default=0, blank=True
+    )
+    documents_after = models.PositiveSmallIntegerField(_("số giấy tờ sau"), default=0, blank=True)
     implemented = models.BooleanField(_("đã thực hiện"), default=False)
     note = models.TextField(_("ghi chú"), blank=True)
 

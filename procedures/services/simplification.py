@@ -13,7 +13,10 @@ from . import require_agency_perm
 @transaction.atomic
 def simplification_plan_save(*, actor, data: dict[str, Any]) -> SimplificationPlan:
     require_agency_perm(actor, "draft_procedures", data["agency"])
-    plan = SimplificationPlan.objects.create(**data)
+    counts = ("steps_before", "steps_after", "documents_before", "documents_after")
+    plan = SimplificationPlan.objects.create(
+        **{k: (v if v is not None or k not in counts else 0) for k, v in data.items()}
+    )
     audit_record(
         actor=actor,
         action="simplification_plan.create",

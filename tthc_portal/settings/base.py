@@ -311,5 +311,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The embedded filesystem broker has no host; kombu warns on every send.
+        "kombu.connection": {"level": "ERROR"},
     },
 }

@@ -23,6 +23,9 @@ class Command(BaseCommand):
         )
         for error in report["errors"]:
             self.stderr.write(error)
+        from procedures.demo import seed_publication_tasks
+
+        self.stdout.write(f"Nhiệm vụ công bố mẫu: {seed_publication_tasks()} mới.")
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
