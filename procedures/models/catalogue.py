@@ -215,6 +215,15 @@ class ProcedureVersion(models.Model):
     time_text = models.TextField(_("thời hạn (theo văn bản)"), blank=True)
     time_stages = models.JSONField(_("các giai đoạn"), default=list, blank=True)
     time_outcomes = models.JSONField(_("thời hạn theo kết quả"), default=list, blank=True)
+    payment_stage = models.CharField(
+        _("thời điểm thu phí"),
+        max_length=16,
+        choices=[
+            ("on_submission", _("Khi nộp hồ sơ")),
+            ("before_return", _("Trước khi trả kết quả")),
+        ],
+        default="on_submission",
+    )
     supplement_clock_rule = models.CharField(
         _("khi bổ sung hồ sơ"),
         max_length=8,
@@ -378,6 +387,8 @@ class FeeItem(models.Model):
     )
     unit = models.CharField(_("đơn vị tính"), max_length=64, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Tiered fees: the applicant's case selects exactly one alternative.
+    is_alternative = models.BooleanField(_("mức thu theo trường hợp"), default=False)
 
     class Meta:
         verbose_name = _("phí, lệ phí")

@@ -171,6 +171,7 @@ def _fees(fee: dict | None) -> list[dict]:
                 "online_amount_vnd": tier.get("online_vnd"),
                 "unit": fee.get("unit") or "",
                 "note": fee.get("note") or "",
+                "is_alternative": True,
             }
             for tier in fee["tiers"]
         ]

@@ -45,14 +45,14 @@ CONTENT_FIELDS = [
     "channels_text", "applicant_types", "implementing_agency_id", "implementing_agency_text",
     "field_id", "level", "deciding_authority", "time_kind", "time_limit", "time_unit",
     "deadline_mode", "cutoff_time", "time_text", "time_stages", "time_outcomes",
-    "supplement_clock_rule", "result_text", "paper_result", "online_level",
+    "supplement_clock_rule", "payment_stage", "result_text", "paper_result", "online_level",
     "full_online_eligible", "conditions", "boundary_free", "is_internal", "internal_scope",
     "is_province_specific", "territorial_scope",
 ]  # fmt: skip
 CHILD_FIELDS = {
     "components": ["order", "name", "copy_kind", "count", "required", "form_template",
                    "must_digitise", "note"],
-    "fees": ["kind", "name", "amount_vnd", "online_amount_vnd", "unit", "note"],
+    "fees": ["kind", "name", "amount_vnd", "online_amount_vnd", "unit", "note", "is_alternative"],
     "legal_bases": ["title", "effective_date"],
     "steps": ["order", "name", "actor_role", "actor_text", "unit_id", "citizen_status_text",
               "budget", "budget_unit", "counted"],

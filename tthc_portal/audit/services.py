@@ -12,7 +12,17 @@ from django.db import models
 from .middleware import current_request_id
 from .models import AuditEvent
 
-_encoder = DjangoJSONEncoder()
+
+class _AuditEncoder(DjangoJSONEncoder):
+    """Also writes related objects as their primary key."""
+
+    def default(self, o):
+        if isinstance(o, models.Model):
+            return o.pk
+        return super().default(o)
+
+
+_encoder = _AuditEncoder()
 
 
 def _jsonable(value: Any) -> Any:

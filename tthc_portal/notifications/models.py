@@ -61,3 +61,27 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}: {self.subject or self.body[:40]}"
+
+
+class MessageTemplate(models.Model):
+    """Editable wording of a notification, in Django template syntax.
+
+    Keys are fixed by the code that sends (e.g. ``dossier.received``); staff
+    edit subject and bodies in the admin without a release.
+    """
+
+    key = models.CharField(_("mã mẫu"), max_length=64, unique=True)
+    description = models.CharField(_("dùng khi"), max_length=255, blank=True)
+    subject = models.CharField(_("tiêu đề thư"), max_length=255)
+    email_body = models.TextField(_("nội dung thư điện tử"))
+    sms_body = models.CharField(_("nội dung SMS"), max_length=480, blank=True)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mẫu thông báo")
+        verbose_name_plural = _("mẫu thông báo")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -127,3 +127,50 @@ def outbox_due_ids(limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def notify_from_template(
+    key: str,
+    context: dict,
+    *,
+    email: str = "",
+    phone: str = "",
+    dedupe_key: str | None = None,
+    topic: str = "",
+) -> list[OutboxMessage]:
+    """Queue the email and SMS of template ``key`` (skipped when inactive/absent)."""
+    from django.template import Context, Template
+
+    from .models import MessageTemplate
+
+    template = MessageTemplate.objects.filter(key=key, is_active=True).first()
+    if template is None:
+        logger.warning("No active message template %r; nothing sent", key)
+        return []
+
+    def render(text: str) -> str:
+        return Template(text).render(Context(context, autoescape=False)).strip()
+
+    queued = []
+    if email:
+        queued.append(
+            notification_enqueue(
+                channel=Channel.EMAIL,
+                recipient=email,
+                subject=render(template.subject),
+                body=render(template.email_body),
+                dedupe_key=f"{dedupe_key}:email" if dedupe_key else None,
+                topic=topic,
+            )
+        )
+    if phone and template.sms_body:
+        queued.append(
+            notification_enqueue(
+                channel=Channel.SMS,
+                recipient=phone,
+                body=render(template.sms_body),
+                dedupe_key=f"{dedupe_key}:sms" if dedupe_key else None,
+                topic=topic,
+            )
+        )
+    return [m for m in queued if m is not None]

@@ -291,6 +291,21 @@ TTHC = {
     # Grace for "immediate" procedures, in working hours (§9.3).
     "IMMEDIATE_GRACE_HOURS": float(os.environ.get("TTHC_IMMEDIATE_GRACE_HOURS", "1")),
     "PROVINCE_NAME": os.environ.get("TTHC_PROVINCE_NAME", "Tỉnh Demo"),
+    # Public address used in links sent by email/SMS and encoded in QR codes.
+    "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+    # Gia Lai's rule: online dossiers accepted within 8 working hours (§3 row 4).
+    "ONLINE_ACCEPT_SLA_HOURS": float(os.environ.get("TTHC_ONLINE_ACCEPT_SLA_HOURS", "8")),
+    "MAX_UPLOAD_BYTES": int(os.environ.get("TTHC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+    # Payment gateway (dotted path) and its options; the simulated gateway signs
+    # its callbacks with HMAC-SHA256 so the real flow runs end to end.
+    "PAYMENT_GATEWAY": os.environ.get(
+        "TTHC_PAYMENT_GATEWAY", "dossiers.services.payments.SimulatedGateway"
+    ),
+    "PAYMENT_GATEWAY_OPTIONS": {
+        "secret": os.environ.get("TTHC_PAYMENT_SECRET", SECRET_KEY + ":payments"),
+    },
+    # Public status lookup: attempts per IP address per 10 minutes.
+    "LOOKUP_ATTEMPTS_PER_10_MIN": int(os.environ.get("TTHC_LOOKUP_ATTEMPTS", "10")),
 }
 
 LOGGING = {

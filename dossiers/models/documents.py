@@ -1,0 +1,153 @@
+"""Files of a dossier: submitted components, generated papers, the personal store."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def component_path(instance: DossierComponent, filename: str) -> str:
+    # Never the user's filename on disk: a random name in a per-dossier folder.
+    return f"dossiers/{instance.dossier_id}/components/{uuid.uuid4().hex}"
+
+
+def document_path(instance: DossierDocument, filename: str) -> str:
+    return f"dossiers/{instance.dossier_id}/documents/{uuid.uuid4().hex}.pdf"
+
+
+def personal_path(instance: PersonalDocument, filename: str) -> str:
+    return f"personal/{instance.owner_id}/{uuid.uuid4().hex}"
+
+
+class SourceForm(models.TextChoices):
+    UPLOAD = "upload", _("Tải lên khi nộp trực tuyến")
+    SCAN = "scan", _("Số hóa tại Bộ phận Một cửa")
+    PERSONAL_STORE = "personal_store", _("Lấy từ kho dữ liệu cá nhân")
+    NATIONAL_DB = "national_db", _("Khai thác từ cơ sở dữ liệu")
+
+
+class DossierComponent(models.Model):
+    """One document provided for a component requirement of the version."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="components"
+    )
+    requirement = models.ForeignKey(
+        "procedures.ComponentRequirement",
+        verbose_name=_("thành phần hồ sơ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.FileField(_("tệp"), upload_to=component_path, max_length=255)
+    original_filename = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    source_form = models.CharField(
+        max_length=16, choices=SourceForm.choices, default=SourceForm.UPLOAD
+    )
+    is_digitised = models.BooleanField(_("đã số hóa"), default=False)
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    digitised_at = models.DateTimeField(null=True, blank=True)
+    from_personal_store = models.BooleanField(_("lấy từ kho dữ liệu cá nhân"), default=False)
+    is_reused = models.BooleanField(_("tái sử dụng dữ liệu đã số hóa"), default=False)
+    personal_document = models.ForeignKey(
+        "dossiers.PersonalDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ trong hồ sơ")
+        verbose_name_plural = _("giấy tờ trong hồ sơ")
+        ordering = ["requirement__order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentKind(models.TextChoices):
+    RECEIPT = "01", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    SUPPLEMENT = "02", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+    REFUSAL = "03", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+    APOLOGY = "04", _("Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết")
+    STOP_NOTICE = "05", _("Thông báo dừng giải quyết hồ sơ")
+    CONTROL_SHEET = "06", _("Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    PAYMENT_RECEIPT = "bl", _("Biên lai thu phí, lệ phí")
+    RESULT = "kq", _("Kết quả giải quyết")
+
+
+class RenderStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ tạo")
+    RENDERING = "rendering", _("Đang tạo")
+    READY = "ready", _("Sẵn sàng")
+    FAILED = "failed", _("Lỗi")
+
+
+class DossierDocument(models.Model):
+    """A paper the portal issues (forms 01–07, receipts, results) as a PDF."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("loại"), max_length=4, choices=DocumentKind.choices)
+    number = models.CharField(_("số"), max_length=64, blank=True)
+    # What the paper is about, e.g. the supplement request it prints.
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to=document_path, blank=True, max_length=255)
+    status = models.CharField(
+        max_length=12, choices=RenderStatus.choices, default=RenderStatus.PENDING
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ phát hành")
+        verbose_name_plural = _("giấy tờ phát hành")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["dossier", "kind"], name="document_dossier_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class PersonalDocument(models.Model):
+    """The citizen's data store: earlier results and components, reusable."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_documents"
+    )
+    title = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.FileField(upload_to=personal_path, max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    source_dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_result = models.BooleanField(_("là kết quả giải quyết"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ trong kho dữ liệu cá nhân")
+        verbose_name_plural = _("kho dữ liệu cá nhân")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

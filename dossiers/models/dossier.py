@@ -1,0 +1,277 @@
+"""The dossier (hồ sơ) and its append-only history."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.IntegerChoices):
+    """As the national portal codes it (KenhThucHien)."""
+
+    IN_PERSON = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POSTAL = 3, _("Bưu chính công ích")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Chờ tiếp nhận")
+    AWAITING_COMPLETION = "awaiting_completion", _("Chờ bổ sung trước khi tiếp nhận")
+    REFUSED = "refused", _("Từ chối tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    IN_PROCESSING = "in_processing", _("Đang xử lý")
+    AWAITING_SUPPLEMENT = "awaiting_supplement", _("Chờ bổ sung hồ sơ")
+    REJECTED = "rejected", _("Không đủ điều kiện giải quyết")
+    RESULT_READY = "result_ready", _("Đã có kết quả")
+    RETURNED = "returned", _("Đã trả kết quả")
+    WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+    ARCHIVED = "archived", _("Đã lưu trữ")
+
+
+# The processing clock runs in these states; deadlines are swept only here.
+OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROCESSING, Status.AWAITING_SUPPLEMENT)
+TERMINAL_STATUSES = (
+    Status.REFUSED,
+    Status.REJECTED,
+    Status.RESULT_READY,
+    Status.RETURNED,
+    Status.WITHDRAWN,
+    Status.STOPPED,
+    Status.ARCHIVED,
+)
+
+
+def new_lookup_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Dossier(models.Model):
+    """One application, with a snapshot of every rule value used for its deadline.
+
+    The procedure version is kept as received: amendments never change an
+    open dossier's deadline, forms or fees.
+    """
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True, null=True, blank=True)
+    procedure_version = models.ForeignKey(
+        "procedures.ProcedureVersion",
+        verbose_name=_("thủ tục (phiên bản)"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=24, choices=Status.choices, default=Status.DRAFT
+    )
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
+    submitted_by_officer = models.BooleanField(_("cán bộ nộp thay"), default=False)
+
+    # --- who ---------------------------------------------------------------------
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("tên tổ chức, cá nhân"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    representative_name = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
+    representative_id_number = models.CharField(
+        _("số định danh người được ủy quyền"), max_length=20, blank=True
+    )
+    representative_phone = models.CharField(
+        _("điện thoại người được ủy quyền"), max_length=20, blank=True
+    )
+    representative_authorisation = models.CharField(_("giấy ủy quyền"), max_length=255, blank=True)
+    request_content = models.TextField(_("nội dung yêu cầu giải quyết"), blank=True)
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    result_delivery = models.CharField(
+        _("nhận kết quả"),
+        max_length=16,
+        choices=[
+            ("desk", _("Tại Bộ phận Một cửa")),
+            ("postal", _("Qua bưu chính")),
+            ("online", _("Trực tuyến")),
+        ],
+        default="desk",
+    )
+    vneid_verified = models.BooleanField(_("đã xác thực VNeID"), default=False)
+    population_db_used = models.BooleanField(_("dùng dữ liệu CSDL dân cư"), default=False)
+
+    # --- where -------------------------------------------------------------------
+    receiving_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    # The unit code as it was on the day of receipt (units merge and rename).
+    receiving_agency_code = models.CharField(max_length=32, blank=True)
+    sets_count = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+
+    # --- time (computed once by the calendar service and stored) --------------
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
+    # Online dossiers must be accepted within N working hours (configurable).
+    reception_due_at = models.DateTimeField(_("hạn tiếp nhận"), null=True, blank=True)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("thời điểm kết thúc xử lý"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    time_limit = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    time_unit = models.CharField(max_length=16, blank=True)
+    deadline_mode = models.CharField(max_length=16, blank=True)
+    cutoff_time = models.TimeField(null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    due_soon = models.BooleanField(_("sắp đến hạn"), default=False)
+    is_overdue = models.BooleanField(_("quá hạn"), default=False)
+    apology_issued = models.BooleanField(_("đã có phiếu xin lỗi"), default=False)
+
+    refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
+    lookup_token = models.CharField(
+        max_length=32, default=new_lookup_token, unique=True, editable=False
+    )
+    sync_status = models.CharField(max_length=16, default="pending", editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("view_all_dossiers", _("Xem mọi hồ sơ (kiểm tra, thống kê)"))]
+        indexes = [
+            models.Index(
+                fields=["receiving_agency", "status", "-submitted_at"], name="dossier_desk_queue"
+            ),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
+            models.Index(
+                fields=["due_at"],
+                name="dossier_open_due",
+                condition=Q(status__in=["received", "in_processing", "awaiting_supplement"]),
+            ),
+            models.Index(
+                fields=["submitted_at"],
+                name="dossier_waiting_reception",
+                condition=Q(status="submitted"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class StatusHistory(models.Model):
+    """Append-only: one row per transition (who, when, from, to, note)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(_("hành động"), max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("thời điểm"))
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử xử lý")
+        verbose_name_plural = _("lịch sử xử lý")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["dossier", "at"], name="history_dossier_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.from_status}→{self.to_status}"
+
+
+class ClockPause(models.Model):
+    """A ledger of paused intervals; ``due_at`` is derived from it, never patched."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=16, default="supplement")
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(ended_at__isnull=True), name="one_open_pause"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started_at} – {self.ended_at or '…'}"
+
+
+class DossierCodeFormat(models.Model):
+    """A dated code template (Circular 01/2018 Art. 19; Circular 03/2025 Art. 13)."""
+
+    valid_from = models.DateField(_("áp dụng từ ngày"), unique=True)
+    template = models.CharField(
+        _("mẫu mã"),
+        max_length=100,
+        help_text=_("Biến: {agency}, {yymmdd}, {seq}. Ví dụ {agency}-{yymmdd}-{seq}."),
+    )
+    sequence_digits = models.PositiveSmallIntegerField(_("số chữ số thứ tự"), default=4)
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("định dạng mã hồ sơ")
+        verbose_name_plural = _("định dạng mã hồ sơ")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%d/%m/%Y}: {self.template}"
+
+
+class DailySequence(models.Model):
+    """Per receiving unit and day: the last sequence number issued.
+
+    Incremented inside the reception transaction, so a rolled-back reception
+    gives its number back: no gaps, no duplicates.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="one_sequence_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last_value}"
+
+
+class NationalStatusMap(models.Model):
+    """How an internal status is reported to the national portal (configurable:
+    the national numeric codes are not published in the sources read)."""
+
+    status = models.CharField(max_length=24, choices=Status.choices, unique=True)
+    national_label = models.CharField(_("trạng thái trên Cổng DVCQG"), max_length=100, blank=True)
+    national_code = models.CharField(_("mã trạng thái"), max_length=16, blank=True)
+    synced = models.BooleanField(_("đồng bộ"), default=True)
+
+    class Meta:
+        verbose_name = _("ánh xạ trạng thái quốc gia")
+        verbose_name_plural = _("ánh xạ trạng thái quốc gia")
+
+    def __str__(self) -> str:
+        return f"{self.status} → {self.national_label or '—'}"

@@ -1,0 +1,118 @@
+"""The one service through which a dossier changes state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tthc_portal.audit.services import audit_record
+from tthc_portal.notifications.services import notify_from_template
+
+from ..models import Dossier, StatusHistory
+from ..workflow import TRANSITIONS
+from . import DossierError
+
+# Capability → guardian permission on the dossier's receiving agency.
+AGENCY_CAPABILITIES = {
+    "desk": "receive_dossiers",
+    "specialist": "process_dossiers",
+    "head": "approve_dossiers",
+}
+
+
+def actor_capabilities(actor, dossier: Dossier) -> set[str]:
+    if actor is None:
+        return {"system"}
+    capabilities = set()
+    if dossier.applicant_id is not None and dossier.applicant_id == actor.pk:
+        capabilities.add("applicant")
+    for capability, perm in AGENCY_CAPABILITIES.items():
+        if actor.has_perm(f"agencies.{perm}", dossier.receiving_agency):
+            capabilities.add(capability)
+    return capabilities
+
+
+def lock(dossier: Dossier | int) -> Dossier:
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("receiving_agency", "procedure_version__procedure")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def dossier_transition(
+    *,
+    actor,
+    dossier: Dossier | int,
+    action: str,
+    note: str = "",
+    apply: Callable[[Dossier], Iterable[str]] | None = None,
+    at=None,
+) -> Dossier:
+    """Lock, check the table, apply, record history and audit, notify after commit.
+
+    ``apply`` receives the locked dossier, changes it and returns the names of
+    the fields it changed. It runs after the checks, inside the lock.
+    """
+    transition = TRANSITIONS[action]
+    locked = lock(dossier)
+    if not actor_capabilities(actor, locked) & transition.actors:
+        raise PermissionDenied(action)
+    if locked.status not in transition.sources:
+        raise DossierError(
+            _("Không thể “%(action)s”: hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"action": transition.label, "status": locked.get_status_display()}
+        )
+    before = locked.status
+    fields = set(apply(locked) or ()) if apply else set()
+    if transition.target is not None:
+        locked.status = transition.target
+        fields.add("status")
+    locked.save(update_fields=[*sorted(fields), "updated_at"])
+    when = at or timezone.now()
+    StatusHistory.objects.create(
+        dossier=locked,
+        action=action,
+        from_status=before,
+        to_status=locked.status,
+        actor=actor,
+        at=when,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action=f"dossier.{action}",
+        target=locked,
+        before={"status": before},
+        after={"status": locked.status, "note": note, **{f: getattr(locked, f) for f in fields}},
+    )
+    if transition.notify_applicant:
+        notify_applicant(locked, action)
+    return locked
+
+
+def notify_applicant(dossier: Dossier, action: str) -> None:
+    from django.conf import settings
+
+    context = {
+        "dossier": dossier,
+        "code": dossier.code or "",
+        "procedure": dossier.procedure_version.name,
+        "name": dossier.applicant_name,
+        "due_at": timezone.localtime(dossier.due_at) if dossier.due_at else None,
+        "site": settings.TTHC.get("SITE_URL", ""),
+    }
+    notify_from_template(
+        f"dossier.{action}",
+        context,
+        email=dossier.applicant_email,
+        phone=dossier.applicant_phone,
+        dedupe_key=f"dossier:{dossier.pk}:{action}:{dossier.history.count()}",
+        topic=f"dossiers.dossier:{dossier.pk}",
+    )

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="dossiers.tasks.document_render", autoretry_for=(OSError,), max_retries=3)
+def document_render(document_id: int) -> str:
+    from .services.pdf import document_render as render
+
+    return render(document_id)

@@ -1,0 +1,81 @@
+"""The dossier lifecycle as data (dossier-lifecycle.md §3).
+
+Every status change goes through ``services.lifecycle.dossier_transition``,
+which looks the action up here: allowed source states, target state, and who
+may perform it. ``actor`` names a capability checked by the service:
+
+* ``applicant`` – the dossier's own applicant;
+* ``desk`` – guardian ``receive_dossiers`` on the receiving agency;
+* ``specialist`` / ``head`` – ``process_dossiers`` / ``approve_dossiers``;
+* ``system`` – no user (beat jobs, callbacks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Status as S
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None  # None: the status does not change (flags only)
+    actors: frozenset[str]
+    label: str
+    # Whether the citizen is told (through the outbox).
+    notify_applicant: bool = False
+
+
+def _t(sources, target, actors, label, notify=False) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(actors), label, notify)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": _t({S.DRAFT}, S.SUBMITTED, {"applicant", "desk"}, _("Nộp hồ sơ")),
+    "resubmit": _t({S.AWAITING_COMPLETION}, S.SUBMITTED, {"applicant", "desk"}, _("Nộp lại hồ sơ")),
+    "receive": _t({S.DRAFT, S.SUBMITTED}, S.RECEIVED, {"desk"}, _("Tiếp nhận hồ sơ"), True),
+    "request_completion": _t(
+        {S.DRAFT, S.SUBMITTED},
+        S.AWAITING_COMPLETION,
+        {"desk"},
+        _("Yêu cầu bổ sung, hoàn thiện"),
+        True,
+    ),
+    "refuse": _t({S.DRAFT, S.SUBMITTED}, S.REFUSED, {"desk"}, _("Từ chối tiếp nhận"), True),
+    "transfer": _t({S.RECEIVED}, S.IN_PROCESSING, {"desk", "system"}, _("Chuyển xử lý")),
+    "request_supplement": _t(
+        {S.IN_PROCESSING}, S.AWAITING_SUPPLEMENT, {"head"}, _("Yêu cầu bổ sung hồ sơ"), True
+    ),
+    "supplement": _t(
+        {S.AWAITING_SUPPLEMENT}, S.IN_PROCESSING, {"applicant", "desk"}, _("Bổ sung hồ sơ")
+    ),
+    "reject": _t({S.IN_PROCESSING}, S.REJECTED, {"head"}, _("Không đủ điều kiện giải quyết"), True),
+    "approve": _t({S.IN_PROCESSING}, S.RESULT_READY, {"head"}, _("Phê duyệt, ký kết quả"), True),
+    "return_result": _t({S.RESULT_READY}, S.RETURNED, {"desk", "system"}, _("Trả kết quả"), True),
+    "withdraw": _t(
+        {S.SUBMITTED, S.RECEIVED, S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
+        S.WITHDRAWN,
+        {"applicant", "desk"},
+        _("Rút hồ sơ"),
+        True,
+    ),
+    "stop": _t(
+        {S.AWAITING_SUPPLEMENT, S.IN_PROCESSING}, S.STOPPED, {"head", "desk"}, _("Dừng xử lý"), True
+    ),
+    "issue_apology": _t(
+        {S.IN_PROCESSING, S.AWAITING_SUPPLEMENT}, None, {"head"}, _("Phiếu xin lỗi, hẹn lại"), True
+    ),
+    "archive": _t(
+        {S.RETURNED, S.REJECTED, S.WITHDRAWN, S.STOPPED, S.REFUSED},
+        S.ARCHIVED,
+        {"system"},
+        _("Lưu trữ"),
+    ),
+}
+
+
+def actions_from(status: str) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if status in t.sources]

@@ -1,0 +1,52 @@
+"""A demo province with its catalogue, shared by the dossier tests."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from procedures.models import Procedure
+from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures
+
+JUSTICE = "000.00.10.H99"
+HEALTH = "000.00.11.H99"
+
+
+@pytest.fixture
+def province(holiday_calendar):
+    agencies = seed_agencies()
+    seed_accounts(agencies)
+    seed_procedures()
+    return agencies
+
+
+@pytest.fixture
+def users(province):
+    return get_user_model().objects.in_bulk(field_name="username")
+
+
+@pytest.fixture
+def online_procedure(province) -> Procedure:
+    """A full-online provincial procedure of the Department of Justice, with a
+    required component and a fee (adjusted on its published version for tests)."""
+    from procedures.models import ComponentRequirement, FeeItem, ProcedureVersion
+
+    procedure = Procedure.objects.get(code="1.001122")
+    version = procedure.current_version
+    ProcedureVersion.objects.filter(pk=version.pk).update(
+        online_level="full", channel_online=True, implementing_agency=province[JUSTICE],
+        level="province",
+    )  # fmt: skip
+    ComponentRequirement.objects.filter(version=version).delete()
+    ComponentRequirement.objects.create(version=version, order=1, name="Đơn đề nghị", required=True)
+    ComponentRequirement.objects.create(
+        version=version, order=2, name="Sơ yếu lý lịch", required=True
+    )
+    ComponentRequirement.objects.create(
+        version=version, order=3, name="Giấy tờ khác", required=False
+    )
+    FeeItem.objects.filter(version=version).delete()
+    FeeItem.objects.create(version=version, name="Lệ phí", kind="charge", amount_vnd=100000,
+                           online_amount_vnd=50000)  # fmt: skip
+    procedure.refresh_from_db()
+    return procedure
