@@ -11,6 +11,8 @@ urlpatterns = [
     path("lich-lam-viec/", include("tthc_portal.workdays.urls")),
     path("thu-tuc/", include("procedures.urls")),
     path("api/", include("procedures.api.urls")),
+    path("api/", include("dossiers.api.urls")),
+    path("", include("dossiers.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tthc_portal.web.urls")),

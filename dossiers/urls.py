@@ -1,0 +1,11 @@
+"""Dossier URLs, one module per user group."""
+
+from django.urls import include, path
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("ho-so/", include("dossiers.urls_citizen")),
+    path("mot-cua/", include("dossiers.urls_desk")),
+    path("", include("dossiers.urls_public")),
+]
