@@ -7,5 +7,6 @@ app_name = "dossiers"
 urlpatterns = [
     path("ho-so/", include("dossiers.urls_citizen")),
     path("mot-cua/", include("dossiers.urls_desk")),
+    path("giay-to/", include("dossiers.urls_documents")),
     path("", include("dossiers.urls_public")),
 ]
