@@ -9,7 +9,9 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthc_portal.settings.dev")
+# Production by default, as for wsgi.py: importing the package (which imports
+# this module) must never switch a server to development settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthc_portal.settings.production")
 
 app = Celery("tthc_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

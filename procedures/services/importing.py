@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
+from tthc_portal.agencies.selectors import province_root
 from tthc_portal.audit.services import audit_record
 from tthc_portal.text import fold
 
@@ -286,7 +287,7 @@ def procedures_import(
 
 
 def _audit_anchor():
-    return Agency.objects.filter(parent__isnull=True).order_by("pk").first()
+    return province_root()
 
 
 def _find_procedure(code: str | None, name: str) -> Procedure | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
-from tthc_portal.agencies.selectors import staff_with_role
+from tthc_portal.agencies.selectors import province_root, staff_with_role
 from tthc_portal.audit.services import audit_record
 from tthc_portal.notifications.models import Channel
 from tthc_portal.notifications.services import notification_enqueue
@@ -87,7 +87,7 @@ def ministry_decision_record(
     items: list[ItemInput],
 ) -> MinistryDecision:
     """Record a ministry's decision and open one task per responsible department."""
-    province = Agency.objects.filter(parent__isnull=True).order_by("pk").first()
+    province = province_root()
     require_agency_perm(actor, "control_publication", province)
     if not items:
         raise ProcedureError(_("Quyết định phải có ít nhất một thủ tục."))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tthc_portal.agencies.models import Agency
+from tthc_portal.agencies.selectors import province_root
 
 from .. import publication_selectors as selectors
 from ..forms import (
@@ -35,12 +35,8 @@ from ..workflow import allowed_actions
 BOARD_STATES = ["overdue", "due_soon", "pending", "late", "on_time"]
 
 
-def _province() -> Agency | None:
-    return Agency.objects.filter(parent__isnull=True).order_by("pk").first()
-
-
 def _can_control(user) -> bool:
-    province = _province()
+    province = province_root()
     return province is not None and user.has_perm("agencies.control_publication", province)
 
 

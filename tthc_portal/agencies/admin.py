@@ -2,6 +2,7 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
 from .models import Agency, OneStopDesk, StaffMembership
+from .services import agency_groups_sync
 
 
 @admin.register(Agency)
@@ -11,6 +12,11 @@ class AgencyAdmin(GuardedModelAdmin):
     search_fields = ("name", "code", "short_name")
     autocomplete_fields = ("parent", "replaced")
     list_select_related = ("parent",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new or moved unit gets its role groups and its ancestors' oversight.
+        agency_groups_sync(obj)
 
 
 @admin.register(OneStopDesk)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from tthc_portal.accounts.roles import Role
@@ -105,6 +107,8 @@ class Agency(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError(_("Cây đơn vị không được có vòng lặp."))
         super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id else "/"
         new_path = f"{parent_path}{self.pk}/"
@@ -117,6 +121,12 @@ class Agency(models.Model):
                 for child in Agency.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                     child.save()
 
+    def clean(self) -> None:
+        if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError(
+                {"parent": _("Không thể chọn đơn vị cấp dưới của chính nó làm cơ quan cấp trên.")}
+            )
+
     def subtree(self) -> models.QuerySet[Agency]:
         return Agency.objects.filter(path__startswith=self.path)
 
@@ -124,7 +134,9 @@ class Agency(models.Model):
         """The unit that carries on this one's work after mergers."""
         agency, seen = self, {self.pk}
         while True:
-            successor = agency.successors.order_by("-valid_from", "pk").first()
+            successor = agency.successors.order_by(
+                F("valid_from").desc(nulls_last=True), "pk"
+            ).first()
             if successor is None or successor.pk in seen:
                 return agency
             seen.add(successor.pk)

@@ -53,3 +53,12 @@ def staff_with_role(agency: Agency, role: str):
         )
         .distinct()
     )
+
+
+def province_root() -> Agency | None:
+    """The province at the top of the tree (the publication control's scope)."""
+    from .models import AgencyKind
+
+    return (
+        Agency.objects.filter(kind=AgencyKind.PROVINCE, parent__isnull=True).order_by("pk").first()
+    )
