@@ -1,0 +1,285 @@
+"""Read-only queries on the public catalogue (thủ tục đang áp dụng).
+
+Every public query starts from :func:`public_versions`: the version in force
+of each procedure (``Procedure.current_version``), never an internal
+procedure, never one whose reception is locked or which is abolished.
+
+Search is diacritic- and case-insensitive on SQLite and PostgreSQL alike:
+the query is folded with :func:`tthc_portal.text.fold` and matched against
+the folded columns the services maintain (``search_text``, ``name_folded``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from tthc_portal.agencies.models import Agency
+from tthc_portal.text import fold
+
+from .models import (
+    ComponentRequirement,
+    Field,
+    Level,
+    OnlineLevel,
+    ProcedureVersion,
+    VersionStatus,
+    WorkflowStep,
+)
+
+# A base code (1.004122) optionally followed by the local suffix.
+CODE_RE = re.compile(r"^(\d\.\d{6})(?:\..*)?$")
+CODE_PREFIX_RE = re.compile(r"^\d\.\d*$")
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
+_WORD_TRIM = ",;:!?\"'“”‘’()[]{}«»"
+
+# Search ranks, best first (lower sorts first).
+RANK_EXACT_NAME = 0
+RANK_NAME_PREFIX = 1
+RANK_NAME_CONTAINS = 2
+RANK_CODE = 3
+RANK_ALL_WORDS = 4
+
+
+def public_versions(today: date | None = None) -> QuerySet[ProcedureVersion]:
+    """Versions shown to the public: the one in force of each open procedure."""
+    today = today or timezone.localdate()
+    return (
+        ProcedureVersion.objects.filter(
+            procedure__current_version=F("pk"),
+            status=VersionStatus.PUBLISHED,
+            is_internal=False,
+            procedure__reception_locked=False,
+        )
+        .exclude(procedure__abolished_on__lte=today)
+        .exclude(valid_to__lte=today)
+    )
+
+
+def search_terms(query: str) -> tuple[str, list[str]]:
+    """The folded phrase and its words ("Đăng ký  HỘ" → ("dang ky ho", [...]))."""
+    words = [w.strip(_WORD_TRIM) for w in fold(query[:MAX_QUERY_CHARS]).split()]
+    words = [w for w in words if w][:MAX_QUERY_WORDS]
+    return " ".join(words), words
+
+
+def _code_match(phrase: str) -> Q | None:
+    """A condition on the procedure code when the query looks like a code."""
+    match = CODE_RE.match(phrase)
+    if match:
+        return Q(procedure__code=match.group(1))
+    if CODE_PREFIX_RE.match(phrase) and len(phrase) >= 3:
+        return Q(procedure__code__startswith=phrase)
+    return None
+
+
+def _pk(value: Any) -> Any:
+    """Filters take a primary key or a model instance."""
+    return getattr(value, "pk", value)
+
+
+def _filtered(
+    versions: QuerySet[ProcedureVersion],
+    *,
+    field: int | Field | None = None,
+    agency: int | Agency | None = None,
+    level: str | None = None,
+    online_level: str | None = None,
+) -> QuerySet[ProcedureVersion]:
+    if field is not None:
+        versions = versions.filter(field_id=_pk(field))
+    if agency is not None:
+        versions = versions.filter(implementing_agency_id=_pk(agency))
+    if level is not None:
+        versions = versions.filter(level=level)
+    if online_level is not None:
+        versions = versions.filter(online_level=online_level)
+    return versions
+
+
+def _matching(versions: QuerySet[ProcedureVersion], words: list[str]) -> QuerySet[ProcedureVersion]:
+    for word in words:
+        versions = versions.filter(search_text__contains=word)
+    return versions
+
+
+def catalogue_search(
+    query: str = "",
+    *,
+    field: int | Field | None = None,
+    agency: int | Agency | None = None,
+    level: str | None = None,
+    online_level: str | None = None,
+    today: date | None = None,
+) -> QuerySet[ProcedureVersion]:
+    """Public versions matching every word of ``query``, best match first.
+
+    Rank (annotated in SQL as ``rank``): exact folded name, name starting with
+    the phrase, name containing the phrase, code match, all words present;
+    then by folded name. Without a query, everything sorted by name.
+    """
+    phrase, words = search_terms(query)
+    versions = _filtered(
+        public_versions(today), field=field, agency=agency, level=level, online_level=online_level
+    )
+    versions = _matching(versions, words)
+    if phrase:
+        # The phrase as typed (punctuation kept: "cấp, cấp lại") or trimmed.
+        phrases = {phrase, " ".join(fold(query[:MAX_QUERY_CHARS]).split())}
+
+        def any_phrase(lookup: str) -> Q:
+            return reduce(or_, (Q(**{lookup: p}) for p in sorted(phrases)))
+
+        whens = [
+            When(any_phrase("name_folded"), then=Value(RANK_EXACT_NAME)),
+            When(any_phrase("name_folded__startswith"), then=Value(RANK_NAME_PREFIX)),
+            When(any_phrase("name_folded__contains"), then=Value(RANK_NAME_CONTAINS)),
+        ]
+        code = _code_match(phrase)
+        if code is not None:
+            whens.append(When(code, then=Value(RANK_CODE)))
+        rank = Case(*whens, default=Value(RANK_ALL_WORDS), output_field=IntegerField())
+    else:
+        rank = Value(RANK_ALL_WORDS, output_field=IntegerField())
+    return (
+        versions.annotate(rank=rank)
+        .select_related("procedure", "field", "implementing_agency")
+        .prefetch_related("fees")
+        .order_by("rank", "name_folded", "pk")
+    )
+
+
+# --- facets -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    fields: list[FacetOption]
+    agencies: list[FacetOption]
+    levels: list[FacetOption]
+    online_levels: list[FacetOption]
+
+
+def _choice_counts(
+    versions: QuerySet[ProcedureVersion], column: str, choices, selected: str | None
+) -> list[FacetOption]:
+    counts = dict(
+        versions.order_by().values_list(column).annotate(n=Count("pk")).values_list(column, "n")
+    )
+    return [
+        FacetOption(value, str(label), counts.get(value, 0))
+        for value, label in choices
+        if counts.get(value) or value == selected
+    ]
+
+
+def catalogue_facets(
+    query: str = "",
+    *,
+    field: int | Field | None = None,
+    agency: int | Agency | None = None,
+    level: str | None = None,
+    online_level: str | None = None,
+    today: date | None = None,
+) -> Facets:
+    """Counts for each filter, aggregated in SQL (four queries, whatever the size).
+
+    Each facet counts the public versions matching the query and every *other*
+    filter, so a visitor sees how many results each choice would give. An
+    option with no result is left out unless it is the selected one.
+    """
+    _, words = search_terms(query)
+    base = _matching(public_versions(today), words)
+
+    def others(**skip: None) -> QuerySet[ProcedureVersion]:
+        chosen = {"field": field, "agency": agency, "level": level, "online_level": online_level}
+        chosen.update(skip)
+        return _filtered(base, **chosen)
+
+    field_versions = others(field=None).values("pk")
+    fields = (
+        Field.objects.annotate(n=Count("versions", filter=Q(versions__in=field_versions)))
+        .filter(Q(n__gt=0) | Q(pk=_pk(field) or 0))
+        .order_by("name_folded", "pk")
+    )
+    agency_versions = others(agency=None).values("pk")
+    agencies = (
+        Agency.objects.annotate(
+            n=Count("implemented_versions", filter=Q(implemented_versions__in=agency_versions))
+        )
+        .filter(Q(n__gt=0) | Q(pk=_pk(agency) or 0))
+        .order_by("name", "pk")
+    )
+    return Facets(
+        fields=[FacetOption(str(f.pk), f.name, f.n) for f in fields],
+        agencies=[FacetOption(str(a.pk), a.name, a.n) for a in agencies],
+        levels=_choice_counts(others(level=None), "level", Level.choices, level),
+        online_levels=_choice_counts(
+            others(online_level=None), "online_level", OnlineLevel.choices, online_level
+        ),
+    )
+
+
+# --- one procedure ------------------------------------------------------------------
+
+
+def catalogue_detail(key: int | str, today: date | None = None) -> ProcedureVersion | None:
+    """The public version of a procedure, by procedure pk or by (localised) code.
+
+    Everything the detail page shows is fetched here, in a fixed number of
+    queries: the version with its procedure, field and agency, then one query
+    per child list.
+    """
+    versions = public_versions(today)
+    if isinstance(key, int) or key.strip().isdigit():
+        versions = versions.filter(procedure_id=int(key))
+    else:
+        match = CODE_RE.match(key.strip())
+        if not match:
+            return None
+        versions = versions.filter(procedure__code=match.group(1))
+    return (
+        versions.select_related("procedure", "field", "implementing_agency")
+        .prefetch_related(
+            "components",
+            "fees",
+            "legal_bases",
+            Prefetch("steps", queryset=WorkflowStep.objects.order_by("order")),
+            Prefetch("coordinating_agencies", queryset=Agency.objects.order_by("name")),
+        )
+        .first()
+    )
+
+
+def catalogue_component(pk: int, today: date | None = None) -> ComponentRequirement | None:
+    """A component with a form template, only if it belongs to a public version."""
+    return (
+        ComponentRequirement.objects.filter(pk=pk, version__in=public_versions(today).values("pk"))
+        .exclude(form_template="")
+        .first()
+    )
