@@ -8,3 +8,10 @@ def document_render(document_id: int) -> str:
     from .services.pdf import document_render as render
 
     return render(document_id)
+
+
+@shared_task(name="dossiers.tasks.documents_requeue")
+def documents_requeue() -> int:
+    from .services.documents import documents_requeue_stale
+
+    return documents_requeue_stale()

@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "procedures.tasks.publication_sweep",
         "schedule": crontab(minute=15),
     },
+    "dossiers-requeue-documents": {
+        "task": "dossiers.tasks.documents_requeue",
+        "schedule": 300.0,
+    },
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),

@@ -31,5 +31,27 @@ def document_issue(dossier: Dossier, kind: str, *, source_id: int | None = None)
     )
     from ..tasks import document_render
 
-    transaction.on_commit(lambda: document_render.delay(document.pk))
+    # robust: a broker hiccup must not fail the reception that was committed;
+    # the document stays "pending" and can be re-queued.
+    transaction.on_commit(lambda: document_render.delay(document.pk), robust=True)
     return document
+
+
+def documents_requeue_stale(minutes: int = 5) -> int:
+    """Beat job: re-queue papers whose render job was lost (broker down, worker killed)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ..models import RenderStatus
+    from ..tasks import document_render
+
+    stale = timezone.now() - timedelta(minutes=minutes)
+    ids = list(
+        DossierDocument.objects.filter(
+            status__in=[RenderStatus.PENDING, RenderStatus.RENDERING], created_at__lt=stale
+        ).values_list("pk", flat=True)[:500]
+    )
+    for document_id in ids:
+        document_render.delay(document_id)
+    return len(ids)

@@ -53,7 +53,8 @@ def notification_enqueue(
         raise
     from .tasks import outbox_send
 
-    transaction.on_commit(lambda: outbox_send.delay(message.pk))
+    # robust: if the broker is down the row stays pending and the flush job sends it.
+    transaction.on_commit(lambda: outbox_send.delay(message.pk), robust=True)
     return message
 
 
