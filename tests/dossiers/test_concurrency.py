@@ -92,7 +92,7 @@ def test_conflicting_actions_on_one_dossier_have_exactly_one_winner(
     dossier.refresh_from_db()
     assert dossier.status == winner
     history = list(StatusHistory.objects.filter(dossier=dossier).order_by("pk"))
-    assert [h.action for h in history][0] == "submit"
+    assert history[0].action == "submit"
     assert len(history) == 2 and history[1].to_status == winner
     # Only a received dossier has a code, and the daily sequence has no gap.
     if winner == Status.RECEIVED:
