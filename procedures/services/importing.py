@@ -227,6 +227,7 @@ def row_to_content(row: dict[str, Any], agencies: list[Agency]) -> tuple[dict, d
         "full_online_eligible": online_level == OnlineLevel.FULL,
         "result_text": row.get("result") or "",
         "boundary_free": bool(row.get("boundary_free")),
+        "is_internal": bool(row.get("is_internal")),
         "is_province_specific": "đặc thù" in (row.get("publication_type") or ""),
         "change_type": CHANGE_TYPES.get(row.get("publication_type") or "", ""),
         "source_document": source_doc,
@@ -280,14 +281,10 @@ def procedures_import(
                 _import_row(row, actor, agencies, publish_new, today, report)
         except (KeyError, ValueError, TypeError) as exc:
             report.errors.append(f"Dòng {index} ({row.get('code') or row.get('name', '?')}): {exc}")
-    audit_record(
-        actor=actor, action="procedures.import", target=_audit_anchor(), after=report.as_dict()
-    )
+    anchor = province_root()
+    if anchor is not None:  # the import is recorded against the province
+        audit_record(actor=actor, action="procedures.import", target=anchor, after=report.as_dict())
     return report
-
-
-def _audit_anchor():
-    return province_root()
 
 
 def _find_procedure(code: str | None, name: str) -> Procedure | None:
@@ -449,6 +446,7 @@ def version_to_row(version: ProcedureVersion) -> dict[str, Any]:
         fee = {
             "amount_vnd": None,
             "note": fees[0].note,
+            "unit": fees[0].unit,
             "tiers": [
                 {
                     "case": f.name,
@@ -483,6 +481,7 @@ def version_to_row(version: ProcedureVersion) -> dict[str, Any]:
         or None,
         "result": version.result_text or None,
         "boundary_free": version.boundary_free,
+        "is_internal": version.is_internal,
         "publication_type": version.change_type,
         "internal_workflow": [
             {

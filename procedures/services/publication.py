@@ -179,9 +179,10 @@ def item_start_draft(*, actor, item: PublicationItem):
         base = item.procedure.versions.order_by("-number").first()
     content = {} if base else {"name": item.procedure_name, "implementing_agency": task.agency}
     if base is None:
-        from ..models import Field
+        from .importing import _field_for
 
-        content["field"] = Field.objects.order_by("pk").first()
+        # A new procedure starts unclassified; the specialist picks the field.
+        content["field"] = _field_for("Chưa phân loại")
         content["level"] = "province"
     version = version_create_draft(
         actor=actor,
