@@ -224,6 +224,15 @@ def seed_accounts(agencies: dict[str, Agency]) -> list[DemoAccount]:
     return ACCOUNTS
 
 
+def seed_reference_data() -> None:
+    """Configuration rows the data migrations create; restored after a flush."""
+    from dossiers.defaults import ensure_defaults as dossier_defaults
+    from procedures.defaults import ensure_defaults as procedure_defaults
+
+    procedure_defaults()
+    dossier_defaults()
+
+
 def seed_calendar() -> int:
     count = workdays.calendar_load_file()
     workdays.calendar_fill_from_package([2027])

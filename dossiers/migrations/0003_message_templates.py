@@ -2,70 +2,11 @@
 
 from django.db import migrations
 
-TEMPLATES = [
-    ("dossier.receive", "Hồ sơ đã được tiếp nhận",
-     "Hồ sơ {{ code }} đã được tiếp nhận",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã được tiếp nhận.\n"
-     "Ngày hẹn trả kết quả: {{ due_at|date:'H:i d/m/Y' }}.\n\nTra cứu: {{ site }}/tra-cuu/",
-     "Ho so {{ code }} da duoc tiep nhan. Hen tra: {{ due_at|date:'H:i d/m/Y' }}."),
-    ("dossier.request_completion", "Yêu cầu bổ sung trước khi tiếp nhận",
-     "Hồ sơ của bạn cần bổ sung, hoàn thiện",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ procedure }} cần bổ sung, hoàn thiện trước khi được "
-     "tiếp nhận. Vui lòng xem phiếu yêu cầu bổ sung và nộp lại trên cổng dịch vụ công.",
-     "Ho so {{ procedure|truncatechars:40 }} can bo sung. Vui long xem phieu yeu cau tren cong DVC."),
-    ("dossier.refuse", "Từ chối tiếp nhận",
-     "Hồ sơ không được tiếp nhận",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ procedure }} không được tiếp nhận. Lý do: "
-     "{{ dossier.refusal_reason }}",
-     "Ho so {{ procedure|truncatechars:40 }} khong duoc tiep nhan. Xem ly do tren cong DVC."),
-    ("dossier.request_supplement", "Yêu cầu bổ sung trong quá trình giải quyết",
-     "Hồ sơ {{ code }} cần bổ sung",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ code }} cần bổ sung giấy tờ. Thời gian giải quyết tạm "
-     "dừng cho đến khi bạn nộp bổ sung.",
-     "Ho so {{ code }} can bo sung giay to. Vui long xem tren cong DVC."),
-    ("dossier.reject", "Không đủ điều kiện giải quyết",
-     "Hồ sơ {{ code }} không đủ điều kiện giải quyết",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ code }} không đủ điều kiện giải quyết. Vui lòng xem "
-     "thông báo trên cổng dịch vụ công.",
-     "Ho so {{ code }} khong du dieu kien giai quyet."),
-    ("dossier.approve", "Đã có kết quả",
-     "Hồ sơ {{ code }} đã có kết quả",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ code }} đã có kết quả giải quyết.",
-     "Ho so {{ code }} da co ket qua."),
-    ("dossier.return_result", "Đã trả kết quả",
-     "Hồ sơ {{ code }} đã trả kết quả",
-     "Kính gửi {{ name }},\n\nKết quả hồ sơ {{ code }} đã được trả. Mời bạn đánh giá mức độ "
-     "hài lòng trên cổng dịch vụ công.",
-     "Ho so {{ code }} da tra ket qua. Moi danh gia muc do hai long."),
-    ("dossier.withdraw", "Rút hồ sơ",
-     "Hồ sơ {{ code }} đã được rút",
-     "Kính gửi {{ name }},\n\nYêu cầu rút hồ sơ {{ code }} đã được ghi nhận.",
-     "Ho so {{ code }} da duoc rut theo yeu cau."),
-    ("dossier.stop", "Dừng xử lý",
-     "Hồ sơ {{ code }} dừng xử lý",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ code }} đã dừng xử lý. Vui lòng xem thông báo.",
-     "Ho so {{ code }} dung xu ly."),
-    ("dossier.issue_apology", "Phiếu xin lỗi và hẹn lại ngày trả",
-     "Xin lỗi về việc chậm trả kết quả hồ sơ {{ code }}",
-     "Kính gửi {{ name }},\n\nCơ quan giải quyết xin lỗi vì hồ sơ {{ code }} chưa có kết quả "
-     "đúng hẹn. Ngày hẹn trả mới: {{ due_at|date:'H:i d/m/Y' }}.",
-     "Xin loi: ho so {{ code }} tre hen. Hen tra moi: {{ due_at|date:'H:i d/m/Y' }}."),
-    ("dossier.payment_requested", "Yêu cầu thanh toán phí, lệ phí",
-     "Hồ sơ cần thanh toán phí, lệ phí",
-     "Kính gửi {{ name }},\n\nHồ sơ {{ procedure }} cần thanh toán phí, lệ phí. Vui lòng thanh "
-     "toán trực tuyến trên cổng dịch vụ công.",
-     "Ho so can thanh toan phi, le phi tren cong DVC."),
-]
-
 
 def forwards(apps, schema_editor):
-    template = apps.get_model("notifications", "MessageTemplate")
-    for key, description, subject, email_body, sms_body in TEMPLATES:
-        template.objects.get_or_create(
-            key=key,
-            defaults={"description": description, "subject": subject,
-                      "email_body": email_body, "sms_body": sms_body},
-        )
+    from dossiers.defaults import ensure_message_templates
+
+    ensure_message_templates(apps.get_model("notifications", "MessageTemplate"))
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChangeType(models.TextChoices):
@@ -129,7 +130,11 @@ class PublicationTask(models.Model):
     alert_level = models.CharField(
         _("cảnh báo"),
         max_length=12,
-        choices=[("none", _("Không")), ("due_soon", _("Sắp đến hạn")), ("overdue", _("Quá hạn"))],
+        choices=[
+            ("none", pgettext_lazy("alert level", "Không")),
+            ("due_soon", _("Sắp đến hạn")),
+            ("overdue", _("Quá hạn")),
+        ],
         default="none",
     )
     alerted_at = models.DateTimeField(null=True, blank=True)

@@ -202,6 +202,7 @@ def item_start_draft(*, actor, item: PublicationItem):
     return version
 
 
+@transaction.atomic
 def task_refresh_status(task: PublicationTask) -> PublicationTask:
     """Derive the task's status from its items' versions; record workflow approval."""
     task = PublicationTask.objects.select_for_update().get(pk=task.pk)
@@ -232,6 +233,7 @@ def task_refresh_status(task: PublicationTask) -> PublicationTask:
     return task
 
 
+@transaction.atomic
 def version_transition_in_task(*, actor, version, action: str, note: str = ""):
     version = version_transition(actor=actor, version=version, action=action, note=note)
     if version.publication_task_id:

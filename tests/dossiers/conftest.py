@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from procedures.models import Procedure
-from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures
+from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures, seed_reference_data
 
 JUSTICE = "000.00.10.H99"
 HEALTH = "000.00.11.H99"
@@ -14,6 +14,7 @@ HEALTH = "000.00.11.H99"
 
 @pytest.fixture
 def province(holiday_calendar):
+    seed_reference_data()  # flushed by transactional tests that ran earlier
     agencies = seed_agencies()
     seed_accounts(agencies)
     seed_procedures()

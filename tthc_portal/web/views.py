@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,7 @@ from tthc_portal.agencies.selectors import agencies_for_user, user_roles
 ROLE_HOMES = (
     (
         Role.ADMINISTRATOR,
-        _("Quản trị hệ thống"),
+        pgettext_lazy("home heading", "Quản trị hệ thống"),
         _("Đơn vị, tài khoản, vai trò, lịch nghỉ lễ và nhật ký kiểm toán."),
     ),
     (

@@ -11,6 +11,7 @@ class Command(BaseCommand):
     help = "Tạo dữ liệu tỉnh mẫu: cơ quan, tài khoản theo vai trò, lịch nghỉ lễ, thủ tục mẫu."
 
     def handle(self, *args, **options):
+        demo.seed_reference_data()
         count = demo.seed_calendar()
         self.stdout.write(f"Lịch làm việc: {count} ngày nghỉ, ngày làm bù.")
         agencies = demo.seed_agencies()
