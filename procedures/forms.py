@@ -44,7 +44,10 @@ def responsible_agencies():
 class DecisionItemForm(forms.Form):
     procedure_code = forms.CharField(label=_("Mã TTHC"), max_length=32, required=False)
     procedure_name = forms.CharField(label=_("Tên thủ tục"), max_length=500, required=False)
-    change_type = forms.ChoiceField(label=_("Loại thay đổi"), choices=ChangeType.choices)
+    # A blank first choice keeps untouched extra rows "unchanged", so they are skipped.
+    change_type = forms.ChoiceField(
+        label=_("Loại thay đổi"), choices=[("", "---------"), *ChangeType.choices]
+    )
     responsible_agency = forms.ModelChoiceField(
         label=_("Đơn vị chủ trì"), queryset=Agency.objects.none()
     )
@@ -62,7 +65,7 @@ class DecisionItemForm(forms.Form):
         return cleaned
 
 
-DecisionItemFormSet = formset_factory(DecisionItemForm, extra=3, min_num=1, validate_min=True)
+DecisionItemFormSet = formset_factory(DecisionItemForm, extra=2, min_num=1, validate_min=True)
 
 
 class ChairmanDecisionForm(forms.Form):
