@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The papers a dossier carries: progress while rendering, download, retry."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import documents
+
+urlpatterns = [
+    path("<int:pk>/tai-ve/", documents.document_download, name="document_download"),
+    path("<int:pk>/trang-thai/", documents.document_status, name="document_status"),
+    path("<int:pk>/tao-lai/", documents.document_retry, name="document_retry"),
+]

@@ -89,6 +89,10 @@ class Dossier(models.Model):
     representative_id_number = models.CharField(
         _("số định danh người được ủy quyền"), max_length=20, blank=True
     )
+    representative_address = models.CharField(
+        _("địa chỉ người được ủy quyền"), max_length=500, blank=True
+    )
+    representative_email = models.EmailField(_("thư điện tử người được ủy quyền"), blank=True)
     representative_phone = models.CharField(
         _("điện thoại người được ủy quyền"), max_length=20, blank=True
     )

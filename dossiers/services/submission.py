@@ -26,7 +26,8 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.AWAITING_COMPLETION, Status.AWAITING_S
 APPLICANT_FIELDS = (
     "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email",
     "applicant_address", "representative_name", "representative_id_number",
-    "representative_phone", "representative_authorisation", "request_content",
+    "representative_phone", "representative_address", "representative_email",
+    "representative_authorisation", "request_content",
     "result_delivery", "sets_count",
 )  # fmt: skip
 

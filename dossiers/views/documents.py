@@ -1,0 +1,115 @@
+"""The papers of a dossier (forms 01–07, receipts): download, progress, retry.
+
+Same rule for every view: the paper is reachable only through a dossier the
+user may see (``dossier_for_user``); anything else is a 404, so a guessed
+number never reveals whether a paper exists.
+
+Embed the progress fragment in a page with::
+
+    {% include "dossiers/documents/_status.html" with document=doc %}
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from ..models import DocumentKind, Dossier, DossierDocument, RenderStatus
+from ..selectors import dossier_for_user
+from ..services import pdf
+
+STATUS_FRAGMENT = "dossiers/documents/_status.html"
+STATUS_PAGE = "dossiers/documents/status.html"
+
+# ASCII names for the downloaded file (no diacritics: safe in every browser).
+FILENAME_PREFIX = {
+    DocumentKind.RECEIPT: "phieu-tiep-nhan",
+    DocumentKind.SUPPLEMENT: "phieu-yeu-cau-bo-sung",
+    DocumentKind.REFUSAL: "phieu-tu-choi-tiep-nhan",
+    DocumentKind.APOLOGY: "phieu-xin-loi",
+    DocumentKind.STOP_NOTICE: "thong-bao-dung-giai-quyet",
+    DocumentKind.CONTROL_SHEET: "phieu-kiem-soat",
+    DocumentKind.PAYMENT_RECEIPT: "bien-lai",
+    DocumentKind.RESULT: "ket-qua",
+}
+
+
+def _visible_document(request: HttpRequest, pk: int) -> DossierDocument:
+    document = DossierDocument.objects.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    try:
+        document.dossier = dossier_for_user(request.user, document.dossier_id)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    return document
+
+
+def download_filename(document: DossierDocument) -> str:
+    dossier = document.dossier
+    reference = re.sub(r"[^A-Za-z0-9.]+", "-", dossier.code or f"HS{dossier.pk}").strip("-.")
+    prefix = FILENAME_PREFIX.get(document.kind, "giay-to")
+    if document.kind == DocumentKind.PAYMENT_RECEIPT or not dossier.code:
+        # A dossier may get several receipts, and a paper issued before
+        # reception has no code yet: keep each file name distinct.
+        reference = f"{reference}-{document.pk}"
+    return f"{prefix}-{reference}.pdf"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _status_response(request: HttpRequest, document: DossierDocument) -> HttpResponse:
+    template = STATUS_FRAGMENT if _is_htmx(request) else STATUS_PAGE
+    response = render(request, template, {"document": document})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_safe
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = _visible_document(request, pk)
+    if document.status != RenderStatus.READY or not document.file:
+        raise Http404
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_filename(document),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_safe
+def document_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment (htmx polls it every second while rendering), or
+    a full page for a browser without JavaScript."""
+    return _status_response(request, _visible_document(request, pk))
+
+
+@never_cache
+@login_required
+@require_POST
+def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _visible_document(request, pk)
+    pdf.document_retry(actor=request.user, document=document)
+    document.refresh_from_db(fields=["status", "error", "file", "rendered_at"])
+    if _is_htmx(request):
+        return _status_response(request, document)
+    return redirect("dossiers:document_status", pk=document.pk)
