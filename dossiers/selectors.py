@@ -53,5 +53,6 @@ def desk_queue(user, *, status: str | None = None, overdue_only: bool = False) -
     statuses = [status] if status else [Status.SUBMITTED, Status.AWAITING_COMPLETION]
     queue = dossiers_for_staff(user, "receive_dossiers").filter(status__in=statuses)
     if overdue_only:
-        queue = queue.filter(reception_due_at__lt=timezone.now())
+        # Only dossiers still waiting for the desk: a completion request stops that clock.
+        queue = queue.filter(status=Status.SUBMITTED, reception_due_at__lt=timezone.now())
     return queue.order_by("submitted_at", "pk")

@@ -26,14 +26,19 @@ def dossier_receive(*, actor, dossier: Dossier, at=None) -> Dossier:
         procedure = locked.procedure_version.procedure
         if procedure.reception_locked or procedure.current_version_id is None:
             raise DossierError(_("Thủ tục đã bị bãi bỏ hoặc khóa tiếp nhận; không thể tiếp nhận."))
-        # The dossier is handled under the version in force on the day of receipt.
-        locked.procedure_version = procedure.current_version
+        if not locked.applicant_name.strip() or not locked.applicant_id_number.strip():
+            raise DossierError(
+                _("Chưa có họ tên và số định danh (hoặc mã số thuế) của người nộp hồ sơ.")
+            )
+        # Completeness is judged against what the applicant was asked for…
         missing = missing_components(locked)
         if missing:
             raise DossierError(
                 _("Hồ sơ chưa đủ thành phần bắt buộc; hãy yêu cầu bổ sung thay vì tiếp nhận."),
                 [_("Thiếu: %(name)s") % {"name": r.name} for r in missing],
             )
+        # …and the dossier is handled under the version in force on the day of receipt.
+        locked.procedure_version = procedure.current_version
         agency = locked.receiving_agency
         locked.code = dossier_code_allocate(agency, timezone.localdate(received_at))
         locked.receiving_agency_code = agency.code

@@ -38,9 +38,12 @@ def receiving_agency_for(procedure: Procedure, chosen: Agency | None) -> Agency:
     version = procedure.current_version
     if version.level == Level.PROVINCE and version.implementing_agency_id:
         return version.implementing_agency
-    if chosen is not None and chosen.is_active and chosen.kind in (
-        AgencyKind.COMMUNE, AgencyKind.DEPARTMENT, AgencyKind.AUTHORITY,
-    ):  # fmt: skip
+    allowed = (
+        (AgencyKind.COMMUNE,)
+        if version.level == Level.COMMUNE
+        else (AgencyKind.COMMUNE, AgencyKind.DEPARTMENT, AgencyKind.AUTHORITY)
+    )
+    if chosen is not None and chosen.is_active and chosen.kind in allowed:
         return chosen
     if version.implementing_agency_id and version.level != Level.COMMUNE:
         return version.implementing_agency

@@ -30,6 +30,8 @@ PUBLICATION_ROLES = frozenset(
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Trang của tôi"), "web:dashboard", frozenset()),
+    NavItem(_("Hồ sơ chờ tiếp nhận"), "dossiers:desk_queue", frozenset({Role.DESK_OFFICER})),
+    NavItem(_("Tiếp nhận trực tiếp"), "dossiers:counter_start", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),
     NavItem(_("Thông tin tài khoản"), "accounts:profile", frozenset()),
     NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),
