@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from dataclasses import dataclass
 from functools import cache
 
@@ -103,7 +104,11 @@ def payment_callback(data: CallbackData) -> Payment:
     gateway = get_gateway()
     if not gateway.verify(data):
         raise DossierError(_("Chữ ký xác nhận thanh toán không hợp lệ."))
-    payment = Payment.objects.select_for_update().filter(reference=data.reference).first()
+    try:
+        reference = uuid.UUID(str(data.reference))
+    except ValueError:
+        raise DossierError(_("Không tìm thấy giao dịch thanh toán.")) from None
+    payment = Payment.objects.select_for_update().filter(reference=reference).first()
     if payment is None:
         raise DossierError(_("Không tìm thấy giao dịch thanh toán."))
     if payment.status != PaymentStatus.REQUESTED:

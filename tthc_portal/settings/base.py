@@ -264,6 +264,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"lookup": "30/min", "anon": "120/min"},
+    # Trust X-Forwarded-For only behind this many proxies (0: use REMOTE_ADDR).
+    "NUM_PROXIES": int(os.environ.get("TTHC_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTHC one-stop portal API",
