@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+"""The citizen's online submission pages, mounted at /ho-so/ (namespace "dossiers")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import citizen
+
+urlpatterns = [
+    path("", citizen.my_dossiers, name="my_dossiers"),
+    path("nop/<int:procedure_pk>/", citizen.submit_start, name="submit_start"),
+    path("kho-du-lieu/", citizen.personal_store, name="personal_store"),
+    path("kho-du-lieu/<int:pk>/tai-ve/", citizen.personal_download, name="personal_download"),
+    path("<int:pk>/", citizen.detail, name="detail"),
+    path("<int:pk>/soan/", citizen.draft, name="draft"),
+    path("<int:pk>/nop-lai/", citizen.resubmit, name="resubmit"),
+    path("<int:pk>/tai-len/<int:requirement_pk>/", citizen.upload, name="upload"),
+    path("<int:pk>/kho/<int:requirement_pk>/", citizen.reuse, name="reuse"),
+    path(
+        "<int:pk>/giay-to/<int:component_pk>/",
+        citizen.component_download,
+        name="component_download",
+    ),
+    path("<int:pk>/giay-to/<int:component_pk>/xoa/", citizen.remove, name="component_remove"),
+]
