@@ -221,8 +221,7 @@ def component_attach_from_store(
     component = _store_component(
         dossier, requirement, actor=actor,
         name=(requirement.name if requirement else personal_document.title)[:500],
-        content=content, filename=f"{personal_document.title[:100]}.pdf"
-        if personal_document.content_type == "application/pdf" else personal_document.title[:100],
+        content=content, filename=_stored_name(personal_document),
         content_type=personal_document.content_type, size=personal_document.size,
         sha256=personal_document.sha256, page_count=None, source=SourceForm.PERSONAL_STORE,
         digitised=False, personal=personal_document,
@@ -249,6 +248,13 @@ def component_remove(*, actor, component: DossierComponent) -> None:
     )
     component.delete()
     transaction.on_commit(lambda: component.file.storage.delete(stored))
+
+
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def _stored_name(document: PersonalDocument) -> str:
+    return f"{document.title[:100]}{EXTENSIONS.get(document.content_type, '')}"
 
 
 def missing_components(dossier: Dossier) -> list[ComponentRequirement]:
@@ -293,6 +299,12 @@ def dossier_submit(*, actor, dossier: Dossier) -> Dossier:
 
 def dossier_resubmit(*, actor, dossier: Dossier) -> Dossier:
     """After completing what the desk asked for before receipt."""
+    missing = missing_components(dossier)
+    if missing:
+        raise DossierError(
+            _("Chưa đủ thành phần hồ sơ bắt buộc."),
+            [_("Thiếu: %(name)s") % {"name": requirement.name} for requirement in missing],
+        )
 
     def apply(locked: Dossier):
         locked.submitted_at = timezone.now()
@@ -303,3 +315,17 @@ def dossier_resubmit(*, actor, dossier: Dossier) -> Dossier:
         return ["submitted_at", "reception_due_at"]
 
     return dossier_transition(actor=actor, dossier=dossier, action="resubmit", apply=apply)
+
+
+def dossier_supplement(*, actor, dossier: Dossier) -> Dossier:
+    """The applicant (or the desk) hands in what was asked during processing:
+    the clock resumes, and the due time moves by the paused working time."""
+    from .deadlines import refresh_due
+
+    def apply(locked: Dossier):
+        now = timezone.now()
+        locked.pauses.filter(ended_at__isnull=True).update(ended_at=now)
+        locked.supplement_requests.filter(completed_at__isnull=True).update(completed_at=now)
+        return refresh_due(locked)
+
+    return dossier_transition(actor=actor, dossier=dossier, action="supplement", apply=apply)

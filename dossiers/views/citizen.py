@@ -52,6 +52,7 @@ from ..services.submission import (
     dossier_create_draft,
     dossier_resubmit,
     dossier_submit,
+    dossier_supplement,
     dossier_update_draft,
 )
 from ..services.uploads import safe_filename
@@ -273,6 +274,8 @@ def _submit_label(dossier: Dossier) -> str:
         return _("Nộp hồ sơ")
     if dossier.status == Status.AWAITING_COMPLETION:
         return _("Nộp lại hồ sơ")
+    if dossier.status == Status.AWAITING_SUPPLEMENT:
+        return _("Nộp bổ sung hồ sơ")
     return ""
 
 
@@ -280,12 +283,8 @@ def _submit(request: HttpRequest, dossier: Dossier) -> Dossier:
     if dossier.status == Status.AWAITING_COMPLETION:
         return dossier_resubmit(actor=request.user, dossier=dossier)
     if dossier.status == Status.AWAITING_SUPPLEMENT:
-        raise DossierError(
-            _(
-                "Hồ sơ đang chờ bổ sung trong quá trình giải quyết: giấy tờ đã tải lên được lưu; "
-                "vui lòng báo cho Bộ phận Một cửa để hoàn thành việc bổ sung."
-            )
-        )
+        # The clock resumes the moment the supplement is handed in.
+        return dossier_supplement(actor=request.user, dossier=dossier)
     return dossier_submit(actor=request.user, dossier=dossier)
 
 

@@ -30,6 +30,8 @@ PUBLICATION_ROLES = frozenset(
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Trang của tôi"), "web:dashboard", frozenset()),
+    NavItem(_("Hồ sơ của tôi"), "dossiers:my_dossiers", frozenset({APPLICANT})),
+    NavItem(_("Kho dữ liệu cá nhân"), "dossiers:personal_store", frozenset({APPLICANT})),
     NavItem(_("Hồ sơ chờ tiếp nhận"), "dossiers:desk_queue", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Tiếp nhận trực tiếp"), "dossiers:counter_start", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),
