@@ -37,6 +37,27 @@ STAFF = {
 }
 
 
+# The published demo tasks also make their procedure complete enough to be
+# submitted online in the demo (the sample decisions are list-type: their
+# details live on the national database). Amounts are marked illustrative.
+ONLINE_DEMO = {
+    "2.000894": {
+        "components": [
+            "Văn bản đề nghị miễn nhiệm giám định viên tư pháp",
+            "Văn bản, giấy tờ chứng minh thuộc trường hợp miễn nhiệm",
+        ],
+        "fee": (100_000, 50_000),
+    },
+    "1.014010": {
+        "components": [
+            "Đơn đề nghị cấp giấy phép hoạt động hỗ trợ nạn nhân",
+            "Bản sao quyết định thành lập cơ sở",
+        ],
+        "fee": None,
+    },
+}
+
+
 @dataclass(frozen=True)
 class DemoTask:
     number: str
@@ -61,8 +82,9 @@ DEMO_TASKS = [
 ]
 
 
-def _complete(version, actor):
+def _complete(version, actor, code: str = ""):
     """Fill the parts list-type imports lack and a workflow that adds up."""
+    online = ONLINE_DEMO.get(code)
     limit = version.time_limit or Decimal(5)
     steps = [
         ("Tiếp nhận, kiểm tra, chuyển hồ sơ", Role.DESK_OFFICER, Decimal("0.5"), True),
@@ -71,16 +93,37 @@ def _complete(version, actor):
         ("Văn thư vào sổ, đóng dấu", Role.SPECIALIST, Decimal("0.5"), True),
         ("Trả kết quả", Role.DESK_OFFICER, Decimal(0), False),
     ]
+    content = {
+        "steps_text": version.steps_text or "Nộp hồ sơ; tiếp nhận; thẩm định; trả kết quả.",
+        "applicant_types": version.applicant_types or ["citizen", "organisation"],
+        "time_unit": "working_days",
+    }
+    components = ["Đơn đề nghị theo mẫu"]
+    fees = []
+    if online:
+        content.update(online_level="full", channel_online=True, full_online_eligible=True)
+        components = online["components"]
+        if online["fee"]:
+            amount, online_amount = online["fee"]
+            fees = [
+                {
+                    "kind": "charge",
+                    "name": "Lệ phí",
+                    "amount_vnd": amount,
+                    "online_amount_vnd": online_amount,
+                    "note": "Mức thu minh họa của dữ liệu mẫu; nộp trực tuyến giảm 50%.",
+                }
+            ]
     return version_update(
         actor=actor,
         version=version,
-        content={
-            "steps_text": version.steps_text or "Nộp hồ sơ; tiếp nhận; thẩm định; trả kết quả.",
-            "applicant_types": version.applicant_types or ["citizen", "organisation"],
-            "time_unit": "working_days",
-        },
+        content=content,
         children={
-            "components": [{"order": 1, "name": "Đơn đề nghị theo mẫu", "count": 1}],
+            "fees": fees,
+            "components": [
+                {"order": i, "name": name, "count": 1}
+                for i, name in enumerate(components, start=1)
+            ],
             "steps": [
                 {"order": i, "name": name, "actor_role": role, "budget": budget,
                  "citizen_status_text": name, "counted": counted}
@@ -119,7 +162,7 @@ def seed_publication_tasks(today: date | None = None) -> int:
         if spec.stage == "open":
             continue
         version = item_start_draft(actor=specialist, item=task.items.get())
-        version = _complete(version, specialist)
+        version = _complete(version, specialist, spec.code)
         if spec.stage == "drafting":
             continue
         version_transition_in_task(actor=specialist, version=version, action="submit")

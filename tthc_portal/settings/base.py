@@ -330,5 +330,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # The embedded filesystem broker has no host; kombu warns on every send.
         "kombu.connection": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

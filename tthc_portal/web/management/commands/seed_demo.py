@@ -27,6 +27,9 @@ class Command(BaseCommand):
         from procedures.demo import seed_publication_tasks
 
         self.stdout.write(f"Nhiệm vụ công bố mẫu: {seed_publication_tasks()} mới.")
+        from dossiers.demo import seed_dossiers
+
+        self.stdout.write(f"Hồ sơ mẫu: {seed_dossiers()} mới.")
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
