@@ -21,7 +21,12 @@ from dossiers.services.reception import (
 )
 from tests.dossiers.test_reception import submitted
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+# serialized_rollback: an earlier live-server test may have flushed the data
+# migrations created (permissions, reference rows); restore them first.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.postgres,
+]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -74,11 +79,15 @@ def test_conflicting_actions_on_one_dossier_have_exactly_one_winner(
         + [lambda: dossier_refuse(actor=officer, dossier=dossier, reason="Sai thẩm quyền").status]
         * 3
         + [
-            lambda: dossier_request_completion(
-                actor=officer,
-                dossier=dossier,
-                items=[{"requirement": requirement.pk, "name": "Đơn", "reason": "Thiếu chữ ký"}],
-            ).status
+            lambda: (
+                dossier_request_completion(
+                    actor=officer,
+                    dossier=dossier,
+                    items=[
+                        {"requirement": requirement.pk, "name": "Đơn", "reason": "Thiếu chữ ký"}
+                    ],
+                ).status
+            )
         ]
         * 3
     )
