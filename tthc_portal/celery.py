@@ -36,6 +36,10 @@ app.conf.beat_schedule = {
         "task": "dossiers.tasks.documents_requeue",
         "schedule": 300.0,
     },
+    "feedback-sweep": {
+        "task": "feedback.tasks.feedback_sweep",
+        "schedule": crontab(minute="*/15"),
+    },
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),

@@ -227,10 +227,12 @@ def seed_accounts(agencies: dict[str, Agency]) -> list[DemoAccount]:
 def seed_reference_data() -> None:
     """Configuration rows the data migrations create; restored after a flush."""
     from dossiers.defaults import ensure_defaults as dossier_defaults
+    from feedback.defaults import ensure_all as feedback_defaults
     from procedures.defaults import ensure_defaults as procedure_defaults
 
     procedure_defaults()
     dossier_defaults()
+    feedback_defaults()
 
 
 def seed_calendar() -> int:

@@ -35,6 +35,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Hồ sơ chờ tiếp nhận"), "dossiers:desk_queue", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Tiếp nhận trực tiếp"), "dossiers:counter_start", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),
+    NavItem(_("Phản ánh, kiến nghị"), "feedback:staff_inbox", ALL_STAFF),
+    NavItem(_("Phản ánh, kiến nghị"), "feedback:published", frozenset({APPLICANT})),
     NavItem(_("Thông tin tài khoản"), "accounts:profile", frozenset()),
     NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),
     NavItem(_("Tính hạn xử lý"), "workdays:calculator", ALL_STAFF),

@@ -30,6 +30,9 @@ class Command(BaseCommand):
         from dossiers.demo import seed_dossiers
 
         self.stdout.write(f"Hồ sơ mẫu: {seed_dossiers()} mới.")
+        from feedback.demo import seed_feedback
+
+        self.stdout.write(f"Đánh giá, phản ánh kiến nghị mẫu: {seed_feedback()}")
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")

@@ -1,0 +1,74 @@
+"""The six-monthly PAKN report (Decree 20/2008 Art. 22): rows, totals, XLSX."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Category, Channel
+from ..selectors import pakn_report
+
+REPORT_COLUMNS: list[tuple[str, object]] = [
+    ("agency__name", _("Đơn vị")),
+    ("received", _("Tiếp nhận")),
+    *[(f"channel_{c.value}", c.label) for c in Channel],
+    *[(f"category_{c.value}", c.label) for c in Category],
+    ("unclassified", _("Chưa phân loại")),
+    ("subject_regulation", _("Về quy định, TTHC (5.1)")),
+    ("subject_official", _("Về hành vi cán bộ (5.1)")),
+    ("forwarded", _("Chuyển cơ quan có thẩm quyền")),
+    ("handled", _("Đã xử lý")),
+    ("handled_on_time", _("Xử lý đúng hạn")),
+    ("handled_late", _("Xử lý trễ hạn")),
+    ("published", _("Đã công khai")),
+    ("open", _("Đang xử lý")),
+    ("open_late", _("Đang xử lý, đã quá hạn")),
+    ("likes", _("Lượt hài lòng")),
+    ("dislikes", _("Lượt không hài lòng")),
+    ("follow_ups", _("Phản ánh tiếp về kết quả")),
+]
+NUMERIC = [key for key, _label in REPORT_COLUMNS if key != "agency__name"]
+
+
+def report_rows(start: date, end: date, agency_ids: list[int]) -> tuple[list[dict], dict]:
+    rows = pakn_report(start, end, agency_ids)
+    totals: dict = {key: sum(row[key] for row in rows) for key in NUMERIC}
+    totals["agency__name"] = str(_("Tổng cộng"))
+    return rows, totals
+
+
+def report_xlsx(rows: list[dict], totals: dict, start: date, end: date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "PAKN"
+    sheet.append([str(_("BÁO CÁO KẾT QUẢ TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"))])
+    sheet.append(
+        [
+            str(_("Kỳ báo cáo: từ %(a)s đến %(b)s"))
+            % {"a": f"{start:%d/%m/%Y}", "b": f"{end:%d/%m/%Y}"}
+        ]
+    )
+    sheet.append([])
+    sheet.append([str(label) for _key, label in REPORT_COLUMNS])
+    header_row = sheet.max_row
+    for row in [*rows, totals]:
+        sheet.append([row[key] for key, _label in REPORT_COLUMNS])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 40
+    for index in range(2, len(REPORT_COLUMNS) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,113 @@
+"""The PAKN lifecycle as data (feedback.md, Statuses; provincial routing).
+
+Every status change goes through ``services.pakn.feedback_transition``, which
+looks the action up here. ``actors`` names capabilities the service checks:
+
+* ``office`` – the receiving unit's classifying staff: guardian
+  ``CAPABILITY_PERMS["office"]`` on the item's *receiving* agency (the
+  provincial office holds it over the whole province);
+* ``handler`` – the unit the item was forwarded to: ``CAPABILITY_PERMS["handler"]``
+  on the item's current agency (the office handles only the items it kept);
+* ``submitter`` – the person who sent it: their account, or the secret
+  tracking link sent to them;
+* ``system`` – no user (beat jobs).
+
+``target = PREVIOUS`` returns to the status saved when the clock was paused
+(the submitter's answer to a request for more information).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Status as S
+
+PREVIOUS = "__previous__"
+
+# Capability → guardian permissions on the agency (any of them grants it).
+# The roles of tthc_portal.accounts.roles carry no PAKN-specific permission
+# yet: the provincial office's procedure-control right stands for "receives
+# and classifies PAKN", a unit's processing right for "handles PAKN".
+CAPABILITY_PERMS: dict[str, tuple[str, ...]] = {
+    "office": ("control_publication",),
+    "handler": ("process_dossiers", "control_publication"),
+    "viewer": ("view_agency_records",),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None  # None: status unchanged; PREVIOUS: back to the paused status
+    actors: frozenset[str]
+    label: str
+    # MessageTemplate key sent to the submitter (email and SMS), if any.
+    notify_submitter: str = ""
+    # MessageTemplate key sent to the heads of the item's (new) agency, if any.
+    notify_agency: str = ""
+
+
+def _t(sources, target, actors, label, submitter="", agency="") -> Transition:
+    return Transition(frozenset(sources), target, frozenset(actors), label, submitter, agency)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "classify": _t({S.RECEIVED_PENDING}, None, {"office"}, _("Phân loại")),
+    "refuse": _t(
+        {S.RECEIVED_PENDING},
+        S.NOT_ACCEPTED,
+        {"office"},
+        _("Không tiếp nhận"),
+        submitter="feedback.not_accepted",
+    ),
+    "request_info": _t(
+        {S.RECEIVED_PENDING, S.IN_HANDLING},
+        S.AWAITING_SUPPLEMENT,
+        {"office", "handler"},
+        _("Đề nghị bổ sung thông tin"),
+        submitter="feedback.request_info",
+    ),
+    "supplement": _t(
+        {S.AWAITING_SUPPLEMENT},
+        PREVIOUS,
+        {"submitter", "office", "handler"},
+        _("Người gửi bổ sung thông tin"),
+    ),
+    "forward": _t(
+        {S.RECEIVED_PENDING, S.IN_HANDLING},
+        S.IN_HANDLING,
+        {"office"},
+        _("Chuyển đơn vị xử lý"),
+        agency="feedback.assigned",
+    ),
+    "forward_out": _t(
+        {S.RECEIVED_PENDING, S.IN_HANDLING},
+        S.FORWARDED,
+        {"office"},
+        _("Chuyển cơ quan có thẩm quyền"),
+        submitter="feedback.forwarded",
+    ),
+    "return_to_office": _t(
+        {S.IN_HANDLING}, S.RECEIVED_PENDING, {"handler"}, _("Trả lại nơi tiếp nhận")
+    ),
+    "receive_transfer": _t(
+        {S.FORWARDED}, S.RECEIVED_PENDING, {"office"}, _("Nhận lại PAKN được chuyển đến")
+    ),
+    "answer": _t({S.IN_HANDLING}, None, {"handler"}, _("Trả lời, báo cáo kết quả xử lý")),
+    "approve_publication": _t(
+        {S.IN_HANDLING}, S.AWAITING_PUBLICATION, {"office"}, _("Duyệt kết quả để công khai")
+    ),
+    "publish": _t(
+        {S.AWAITING_PUBLICATION},
+        S.PUBLISHED,
+        {"office"},
+        _("Công khai kết quả"),
+        submitter="feedback.published",
+    ),
+}
+
+
+def actions_from(status: str) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if status in t.sources]
