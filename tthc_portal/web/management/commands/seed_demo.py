@@ -32,7 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Hồ sơ mẫu: {seed_dossiers()} mới.")
         from feedback.demo import seed_feedback
 
-        self.stdout.write(f"Đánh giá, phản ánh kiến nghị mẫu: {seed_feedback()}")
+        counts = seed_feedback()
+        self.stdout.write(
+            f"Đánh giá mẫu: {counts['ratings']} mới; phản ánh, kiến nghị mẫu: {counts['pakn']} mới."
+        )
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
