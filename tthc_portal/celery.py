@@ -40,6 +40,10 @@ app.conf.beat_schedule = {
         "task": "feedback.tasks.feedback_sweep",
         "schedule": crontab(minute="*/15"),
     },
+    "indicators-nightly": {
+        "task": "indicators.tasks.compute_current_period",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),

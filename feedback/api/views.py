@@ -16,7 +16,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, generics, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -149,16 +154,19 @@ class FeedbackSubmitView(Public, APIView):
         )
 
 
-@extend_schema(
-    operation_id="pakn_published_list",
-    summary="Kết quả xử lý PAKN đã công khai / Published answers",
-    description="Không cần đăng nhập. `q` tìm không phân biệt dấu; lọc theo `agency`, `field`.",
-    parameters=[
-        OpenApiParameter("q", str), OpenApiParameter("agency", int),
-        OpenApiParameter("field", int),
-    ],
-    tags=["pakn"],
-)  # fmt: skip
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="pakn_published_list",
+        summary="Kết quả xử lý PAKN đã công khai / Published answers",
+        description="Không cần đăng nhập. `q` tìm không phân biệt dấu; lọc theo `agency`, `field`.",
+        parameters=[
+            OpenApiParameter("q", str),
+            OpenApiParameter("agency", int),
+            OpenApiParameter("field", int),
+        ],
+        tags=["pakn"],
+    )
+)
 class PublishedListView(Public, generics.ListAPIView):
     serializer_class = s.PublishedSerializer
     pagination_class = Pagination
@@ -181,11 +189,13 @@ class PublishedListView(Public, generics.ListAPIView):
         }
 
 
-@extend_schema(
-    operation_id="pakn_published_retrieve",
-    summary="Một kết quả đã công khai / One published answer",
-    tags=["pakn"],
-    responses={200: s.PublishedSerializer, 404: ERRORS[404]},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="pakn_published_retrieve",
+        summary="Một kết quả đã công khai / One published answer",
+        tags=["pakn"],
+        responses={200: s.PublishedSerializer, 404: ERRORS[404]},
+    )
 )
 class PublishedDetailView(Public, generics.RetrieveAPIView):
     serializer_class = s.PublishedSerializer
@@ -236,15 +246,17 @@ class StaffMixin(ErrorsMixin):
     permission_classes = [IsAgencyStaff]
 
 
-@extend_schema(
-    operation_id="pakn_staff_list",
-    summary="PAKN của đơn vị / Items of my units",
-    parameters=[
-        OpenApiParameter("status", str, description="open, all, hoặc một trạng thái"),
-        OpenApiParameter("alert", str, enum=["due_soon", "overdue"]),
-        OpenApiParameter("q", str),
-    ],
-    tags=["pakn-staff"],
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="pakn_staff_list",
+        summary="PAKN của đơn vị / Items of my units",
+        parameters=[
+            OpenApiParameter("status", str, description="open, all, hoặc một trạng thái"),
+            OpenApiParameter("alert", str, enum=["due_soon", "overdue"]),
+            OpenApiParameter("q", str),
+        ],
+        tags=["pakn-staff"],
+    )
 )
 class StaffListView(StaffMixin, generics.ListCreateAPIView):
     serializer_class = s.StaffFeedbackSerializer
@@ -279,11 +291,13 @@ class StaffListView(StaffMixin, generics.ListCreateAPIView):
         return Response(s.StaffFeedbackSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    operation_id="pakn_staff_retrieve",
-    summary="Chi tiết PAKN / Item detail with history",
-    tags=["pakn-staff"],
-    responses={200: s.StaffFeedbackDetailSerializer, 404: ERRORS[404]},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="pakn_staff_retrieve",
+        summary="Chi tiết PAKN / Item detail with history",
+        tags=["pakn-staff"],
+        responses={200: s.StaffFeedbackDetailSerializer, 404: ERRORS[404]},
+    )
 )
 class StaffDetailView(StaffMixin, generics.RetrieveAPIView):
     serializer_class = s.StaffFeedbackDetailSerializer
@@ -403,11 +417,13 @@ def _rating(pk: int) -> Rating:
     )
 
 
-@extend_schema(
-    operation_id="ratings_list",
-    summary="Đánh giá của đơn vị / Ratings of my units",
-    parameters=[OpenApiParameter("needs_review", bool), OpenApiParameter("source", str)],
-    tags=["ratings"],
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="ratings_list",
+        summary="Đánh giá của đơn vị / Ratings of my units",
+        parameters=[OpenApiParameter("needs_review", bool), OpenApiParameter("source", str)],
+        tags=["ratings"],
+    )
 )
 class RatingListView(StaffMixin, generics.ListCreateAPIView):
     serializer_class = s.RatingSerializer

@@ -210,4 +210,5 @@ class PaknPolicy(models.Model):
         ordering = ["-valid_from"]
 
     def __str__(self) -> str:
-        return f"{_('Chính sách PAKN')} {self.valid_from:%d/%m/%Y}"
+        label = _("Chính sách PAKN")
+        return f"{label} {self.valid_from:%d/%m/%Y}"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class Status(models.TextChoices):
@@ -339,7 +340,7 @@ class FeedbackHistory(models.Model):
         from ..workflow import TRANSITIONS
 
         if self.action == "submit":
-            return str(_("Tiếp nhận"))
+            return str(pgettext("history event", "Tiếp nhận"))
         transition = TRANSITIONS.get(self.action)
         return str(transition.label) if transition else self.action
 

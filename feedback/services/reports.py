@@ -6,13 +6,14 @@ import io
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Category, Channel
 from ..selectors import pakn_report
 
 REPORT_COLUMNS: list[tuple[str, object]] = [
     ("agency__name", _("Đơn vị")),
-    ("received", _("Tiếp nhận")),
+    ("received", pgettext_lazy("report column", "Tiếp nhận")),
     *[(f"channel_{c.value}", c.label) for c in Channel],
     *[(f"category_{c.value}", c.label) for c in Category],
     ("unclassified", _("Chưa phân loại")),

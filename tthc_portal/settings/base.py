@@ -275,6 +275,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a "status", "kind" or "channel": name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "FeedbackStatusEnum": "feedback.models.pakn.Status",
+        "FeedbackKindEnum": "feedback.models.pakn.Kind",
+        "FeedbackChannelEnum": "feedback.models.pakn.Channel",
+        "FeedbackAlertLevelEnum": "feedback.models.pakn.AlertLevel",
+        "DossierChannelEnum": "dossiers.models.dossier.Channel",
+        "DossierStatusEnum": "dossiers.models.dossier.Status",
+        "DocumentKindEnum": "dossiers.models.documents.DocumentKind",
+        "FeeKindEnum": "procedures.models.catalogue.FeeKind",
+        "VersionStatusEnum": "procedures.models.catalogue.VersionStatus",
+        "TaskStatusEnum": "procedures.models.publication.TaskStatus",
+    },
 }
 
 # --- Domain configuration (dated rules live in the database; these are the
