@@ -29,12 +29,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, status, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from tthc_portal.api import StandardPagination, flatten_errors
 
 from ..models import Channel, Dossier, Status
 from ..selectors_public import (
@@ -71,29 +72,6 @@ ID_PARAMETER = OpenApiParameter(
 )
 
 
-class DossierPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-def _flatten(errors: Any, prefix: str = "") -> list[str]:
-    """DRF's nested validation errors as "field: message" lines."""
-    if isinstance(errors, dict):
-        return [
-            line
-            for key, value in errors.items()
-            for line in _flatten(value, f"{prefix}{key}." if key != "non_field_errors" else prefix)
-        ]
-    if isinstance(errors, list):
-        if all(isinstance(e, str) for e in errors):
-            label = prefix.rstrip(".")
-            return [f"{label}: {e}" if label else str(e) for e in errors]
-        return [line for i, value in enumerate(errors) for line in _flatten(value, f"{prefix}{i}.")]
-    label = prefix.rstrip(".")
-    return [f"{label}: {errors}" if label else str(errors)]
-
-
 class DossierApiMixin:
     """Every refusal answers ``{"detail": <Vietnamese sentence>, "errors": [...]}``."""
 
@@ -109,7 +87,7 @@ class DossierApiMixin:
         if isinstance(exc, exceptions.ValidationError):
             response.data = {
                 "detail": _("Dữ liệu gửi lên không hợp lệ."),
-                "errors": _flatten(exc.detail),
+                "errors": flatten_errors(exc.detail),
                 "fields": exc.detail,
             }
         elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
@@ -200,7 +178,7 @@ class CitizenDossierViewSet(DossierApiMixin, viewsets.GenericViewSet):
 
     queryset = Dossier.objects.none()
     serializer_class = s.DossierDetailSerializer
-    pagination_class = DossierPagination
+    pagination_class = StandardPagination
     filter_backends: list = []
 
     def get_permissions(self) -> list:
@@ -360,7 +338,7 @@ class DeskDossierViewSet(DossierApiMixin, viewsets.GenericViewSet):
 
     queryset = Dossier.objects.none()
     serializer_class = s.DossierDetailSerializer
-    pagination_class = DossierPagination
+    pagination_class = StandardPagination
     permission_classes = [IsAuthenticated, IsAgencyStaff]
     filter_backends = [DjangoFilterBackend]
     filterset_class = DeskDossierFilter

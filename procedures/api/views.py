@@ -28,7 +28,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +36,7 @@ from rest_framework.views import APIView
 
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
+from tthc_portal.api import StandardPagination, flatten_errors
 from tthc_portal.workdays.services import get_calendar
 
 from ..models import (
@@ -70,29 +70,6 @@ ERRORS = {
 }
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-def _flatten(errors: Any, prefix: str = "") -> list[str]:
-    """DRF's nested validation errors as "field: message" lines."""
-    if isinstance(errors, dict):
-        return [
-            line
-            for key, value in errors.items()
-            for line in _flatten(value, f"{prefix}{key}." if key != "non_field_errors" else prefix)
-        ]
-    if isinstance(errors, list):
-        if all(isinstance(e, str) for e in errors):
-            label = prefix.rstrip(".")
-            return [f"{label}: {e}" if label else str(e) for e in errors]
-        return [line for i, value in enumerate(errors) for line in _flatten(value, f"{prefix}{i}.")]
-    label = prefix.rstrip(".")
-    return [f"{label}: {errors}" if label else str(errors)]
-
-
 class ApiErrorsMixin:
     """Every refusal answers ``{"detail": <Vietnamese message>, "errors": [...]}``.
 
@@ -111,7 +88,7 @@ class ApiErrorsMixin:
         if isinstance(exc, exceptions.ValidationError):
             response.data = {
                 "detail": str(_("Dữ liệu gửi lên không hợp lệ.")),
-                "errors": _flatten(exc.detail),
+                "errors": flatten_errors(exc.detail),
                 "fields": exc.detail,
             }
         elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
@@ -208,7 +185,7 @@ def catalogue_detail_queryset() -> QuerySet[ProcedureVersion]:
     ),
 )
 class CatalogueProcedureViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
-    pagination_class = Pagination
+    pagination_class = StandardPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = CatalogueFilter
     lookup_field = "procedure_id"
@@ -239,7 +216,7 @@ class CatalogueProcedureViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
 )
 class CatalogueFieldListView(PublicMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CatalogueFieldSerializer
-    pagination_class = Pagination
+    pagination_class = StandardPagination
     queryset = Field.objects.none()
 
     def get_queryset(self) -> QuerySet[Field]:
@@ -344,7 +321,7 @@ def deadline_context() -> dict[str, Any]:
 )
 class PublicationTaskViewSet(StaffMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.PublicationTaskSerializer
-    pagination_class = Pagination
+    pagination_class = StandardPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = PublicationTaskFilter
     queryset = PublicationTask.objects.none()
