@@ -174,12 +174,7 @@ def seed_dossiers() -> int:
             locked.returned_at = timezone.now()
             return ["returned_at"]
 
-        dossier = dossier_transition(
-            actor=desk, dossier=dossier, action="return_result", apply=hand_over
-        )
-        from feedback.services.ratings import rating_invite
-
-        rating_invite(dossier)
+        dossier_transition(actor=desk, dossier=dossier, action="return_result", apply=hand_over)
 
     def withdrawn(key):
         dossier = received(key)

@@ -94,6 +94,11 @@ def dossier_transition(
     )
     if transition.notify_applicant:
         notify_applicant(locked, action)
+    if action == "return_result":
+        # Every returned dossier invites its applicant to rate the service.
+        from feedback.services.ratings import rating_invite
+
+        rating_invite(locked)
     return locked
 
 
