@@ -234,7 +234,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -242,6 +242,8 @@ else:
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Broadcast/control messages (kombu defaults to ./control in the cwd).
+        "control_folder": str(_broker_dir / "control"),
     }
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
