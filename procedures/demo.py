@@ -97,7 +97,7 @@ def _complete(version, actor, code: str = ""):
         "steps_text": version.steps_text or "Nộp hồ sơ; tiếp nhận; thẩm định; trả kết quả.",
         "applicant_types": version.applicant_types or ["citizen", "organisation"],
         "time_unit": "working_days",
-        "time_text": f"{limit:g} ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
+        "time_text": f"{limit.normalize():f} ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
     }
     components = ["Đơn đề nghị theo mẫu"]
     fees = []
