@@ -97,7 +97,11 @@ def publish_to_redis(redis_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def worker(
-    transactional_db: None, redis_url: str, publish_to_redis: str, tmp_path: Path
+    transactional_db: None,
+    django_db_serialized_rollback: None,  # same flush mode as every transactional test
+    redis_url: str,
+    publish_to_redis: str,
+    tmp_path: Path,
 ) -> Iterator[Worker]:
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()

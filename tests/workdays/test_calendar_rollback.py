@@ -8,7 +8,9 @@ from django.db import transaction
 from tthc_portal.workdays.models import CalendarException
 from tthc_portal.workdays.services import get_calendar
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Serialized rollback like every transactional test here: mixing flush modes
+# would re-create content types twice for the next serialized test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class Abort(Exception):
