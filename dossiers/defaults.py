@@ -110,6 +110,15 @@ TEMPLATES = [
         "Xin loi: ho so {{ code }} tre hen. Hen tra moi: {{ due_at|date:'H:i d/m/Y' }}.",
     ),
     (
+        "processing.due_soon",
+        "Hồ sơ sắp đến hạn (gửi lãnh đạo đơn vị)",
+        "{{ count }} hồ sơ của {{ agency }} sắp đến hạn trả kết quả",
+        "Kính gửi {{ name }},\n\nCác hồ sơ sau của {{ agency }} sắp đến hạn trả kết quả:\n"
+        "{{ lines }}\n\nNếu không kịp trả đúng hạn, đề nghị ban hành phiếu xin lỗi và hẹn lại "
+        "ngày trả (mẫu 04) chậm nhất 1 ngày làm việc trước hạn: {{ site }}/xu-ly/",
+        "{{ count }} ho so cua {{ agency }} sap den han. Xem {{ site }}/xu-ly/",
+    ),
+    (
         "dossier.payment_requested",
         "Yêu cầu thanh toán phí, lệ phí",
         "Hồ sơ cần thanh toán phí, lệ phí",

@@ -15,3 +15,10 @@ def documents_requeue() -> int:
     from .services.documents import documents_requeue_stale
 
     return documents_requeue_stale()
+
+
+@shared_task(name="dossiers.tasks.deadlines_sweep")
+def deadlines_sweep() -> dict:
+    from .services.overdue import deadlines_sweep as sweep
+
+    return vars(sweep())

@@ -6,7 +6,8 @@ may perform it. ``actor`` names a capability checked by the service:
 
 * ``applicant`` – the dossier's own applicant;
 * ``desk`` – guardian ``receive_dossiers`` on the receiving agency;
-* ``specialist`` / ``head`` – ``process_dossiers`` / ``approve_dossiers``;
+* ``specialist`` / ``assigner`` / ``head`` – ``process_dossiers`` /
+  ``assign_dossiers`` / ``approve_dossiers`` (on the step's unit for step actions);
 * ``system`` – no user (beat jobs, callbacks).
 """
 
@@ -46,9 +47,26 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "refuse": _t({S.DRAFT, S.SUBMITTED}, S.REFUSED, {"desk"}, _("Từ chối tiếp nhận"), True),
     "transfer": _t({S.RECEIVED}, S.IN_PROCESSING, {"desk", "system"}, _("Chuyển xử lý")),
+    # Steps of the internal workflow: the status stays, the holder changes (§3 rows 9-10).
+    "assign": _t({S.IN_PROCESSING}, None, {"assigner"}, _("Phân công xử lý")),
+    "complete_step": _t(
+        {S.IN_PROCESSING}, None, {"specialist", "head", "desk"}, _("Hoàn thành, chuyển bước sau")
+    ),
+    "send_back": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Trả lại bước trước")),
+    "consult": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Lấy ý kiến cơ quan khác")),
+    "answer_consult": _t(
+        {S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
+        None,
+        {"specialist", "head"},
+        _("Trả lời xin ý kiến"),
+    ),
+    "draft_supplement": _t(
+        {S.IN_PROCESSING}, None, {"specialist", "head"}, _("Dự thảo yêu cầu bổ sung")
+    ),
     "request_supplement": _t(
         {S.IN_PROCESSING}, S.AWAITING_SUPPLEMENT, {"head"}, _("Yêu cầu bổ sung hồ sơ"), True
     ),
+    "attach_result": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Dự thảo kết quả")),
     "supplement": _t(
         {S.AWAITING_SUPPLEMENT}, S.IN_PROCESSING, {"applicant", "desk"}, _("Bổ sung hồ sơ")
     ),

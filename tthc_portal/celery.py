@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "dossiers.tasks.documents_requeue",
         "schedule": 300.0,
     },
+    # Due-soon / overdue flags on dossiers and steps; heads asked for apologies.
+    "dossiers-deadlines-sweep": {
+        "task": "dossiers.tasks.deadlines_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
     "feedback-sweep": {
         "task": "feedback.tasks.feedback_sweep",
         "schedule": crontab(minute="*/15"),

@@ -19,11 +19,13 @@ from .dossier import (
     StatusHistory,
 )
 from .payments import GatewayFlag, Payment, PaymentStatus
-from .supplements import SupplementRequest, SupplementStage
+from .processing import Apology, DossierStep, StepKind, StepOutcome, Timeliness
+from .supplements import SupplementRequest, SupplementStage, SupplementState
 
 __all__ = [
     "OPEN_STATUSES",
     "TERMINAL_STATUSES",
+    "Apology",
     "Channel",
     "ClockPause",
     "DailySequence",
@@ -32,6 +34,7 @@ __all__ = [
     "DossierCodeFormat",
     "DossierComponent",
     "DossierDocument",
+    "DossierStep",
     "GatewayFlag",
     "NationalStatusMap",
     "Payment",
@@ -41,6 +44,10 @@ __all__ = [
     "SourceForm",
     "Status",
     "StatusHistory",
+    "StepKind",
+    "StepOutcome",
     "SupplementRequest",
     "SupplementStage",
+    "SupplementState",
+    "Timeliness",
 ]

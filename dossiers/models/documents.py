@@ -88,6 +88,7 @@ class DocumentKind(models.TextChoices):
     APOLOGY = "04", _("Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết")
     STOP_NOTICE = "05", _("Thông báo dừng giải quyết hồ sơ")
     CONTROL_SHEET = "06", _("Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    NOT_ELIGIBLE = "tb", _("Thông báo hồ sơ không đủ điều kiện giải quyết")
     PAYMENT_RECEIPT = "bl", _("Biên lai thu phí, lệ phí")
     RESULT = "kq", _("Kết quả giải quyết")
 
@@ -114,6 +115,13 @@ class DossierDocument(models.Model):
         max_length=12, choices=RenderStatus.choices, default=RenderStatus.PENDING
     )
     error = models.TextField(blank=True)
+    # The text typed by the specialist when a result is drafted from the template.
+    content = models.TextField(_("nội dung"), blank=True)
+    # Set when the file carries the agency's digital signature (results).
+    signed_by_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 

@@ -144,6 +144,51 @@ class Dossier(models.Model):
     apology_issued = models.BooleanField(_("đã có phiếu xin lỗi"), default=False)
 
     refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
+
+    # --- processing (dossier-lifecycle §5-§7) --------------------------------------
+    processing_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="processed_dossiers",
+    )
+    assigned_specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chuyên viên thụ lý"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+    )
+    current_step = models.ForeignKey(
+        "dossiers.DossierStep",
+        verbose_name=_("bước hiện tại"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    result_code = models.CharField(_("mã kết quả"), max_length=80, blank=True)
+    result_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_method = models.CharField(
+        _("hình thức trả kết quả"),
+        max_length=16,
+        choices=[
+            ("desk", _("Tại Bộ phận Một cửa")),
+            ("postal", _("Qua bưu chính")),
+            ("online", _("Trực tuyến")),
+        ],
+        blank=True,
+    )
+    returned_to = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
+    # Why processing stopped (withdrawal or agency decision), for form 05.
+    stop_reason = models.TextField(_("lý do dừng xử lý"), blank=True)
+    stop_requested_at = models.DateTimeField(_("thời điểm đề nghị dừng"), null=True, blank=True)
+    stop_request_channel = models.CharField(_("kênh đề nghị dừng"), max_length=64, blank=True)
     lookup_token = models.CharField(
         max_length=32, default=new_lookup_token, unique=True, editable=False
     )
@@ -163,6 +208,11 @@ class Dossier(models.Model):
             models.Index(
                 fields=["due_at"],
                 name="dossier_open_due",
+                condition=Q(status__in=["received", "in_processing", "awaiting_supplement"]),
+            ),
+            models.Index(
+                fields=["processing_agency", "due_at"],
+                name="dossier_open_agency_due",
                 condition=Q(status__in=["received", "in_processing", "awaiting_supplement"]),
             ),
             models.Index(

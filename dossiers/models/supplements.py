@@ -10,6 +10,12 @@ class SupplementStage(models.TextChoices):
     DURING_PROCESSING = "during_processing", _("Trong quá trình giải quyết")
 
 
+class SupplementState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo chờ lãnh đạo duyệt")
+    ISSUED = "issued", _("Đã gửi")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
 class SupplementRequest(models.Model):
     """One consolidated request (form 02) listing every missing or faulty item."""
 
@@ -21,10 +27,18 @@ class SupplementRequest(models.Model):
     items = models.JSONField(_("các nội dung cần bổ sung"))
     note = models.TextField(_("hướng dẫn thêm"), blank=True)
     justification = models.TextField(_("lý do yêu cầu bổ sung lần hai"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    state = models.CharField(
+        max_length=12, choices=SupplementState.choices, default=SupplementState.ISSUED
     )
-    requested_at = models.DateTimeField()
+    # During processing the specialist drafts and the head signs off (§3 row 11).
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -33,4 +47,5 @@ class SupplementRequest(models.Model):
         ordering = ["requested_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.dossier} – {self.requested_at:%d/%m/%Y}"
+        when = self.requested_at or self.drafted_at
+        return f"{self.dossier} – {when:%d/%m/%Y}" if when else str(self.dossier)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tthc_portal.workdays.calendar import DeadlineMode, DeadlineRule, Pause, TimeUnit
 from tthc_portal.workdays.services import get_calendar
@@ -45,8 +45,28 @@ def compute_due(dossier: Dossier) -> datetime | None:
 
 
 def refresh_due(dossier: Dossier) -> list[str]:
-    """Recompute ``due_at`` from the pause ledger. An apology's new date wins."""
-    if dossier.apology_issued:
-        return []
-    dossier.due_at = compute_due(dossier)
-    return ["due_at"]
+    """Recompute ``due_at`` from the pause ledger.
+
+    After an apology its new date is the base, moved by the working time of
+    the pauses that started after it (the citizen's time never counts).
+    """
+    apology = getattr(dossier, "apology", None) if dossier.apology_issued else None
+    if apology is None:
+        dossier.due_at = compute_due(dossier)
+    else:
+        later = [p for p in dossier.pauses.all() if p.started_at >= apology.issued_at]
+        if any(p.ended_at is None for p in later):
+            dossier.due_at = None
+        else:
+            calendar = get_calendar()
+            paused = sum(
+                (calendar.working_time_between(p.started_at, p.ended_at) for p in later),
+                timedelta(0),
+            )
+            dossier.due_at = (
+                calendar.add_working_time(apology.new_due_at, paused)
+                if paused
+                else apology.new_due_at
+            )
+    dossier.due_soon = dossier.is_overdue = False
+    return ["due_at", "due_soon", "is_overdue"]

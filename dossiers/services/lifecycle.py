@@ -20,18 +20,31 @@ from . import DossierError
 AGENCY_CAPABILITIES = {
     "desk": "receive_dossiers",
     "specialist": "process_dossiers",
+    "assigner": "assign_dossiers",
     "head": "approve_dossiers",
 }
 
 
-def actor_capabilities(actor, dossier: Dossier) -> set[str]:
+def actor_capabilities(actor, dossier: Dossier, agency=None) -> set[str]:
+    """What ``actor`` may do on ``dossier``: staff capabilities come from their
+    groups on the agency concerned — the step's unit when given, otherwise the
+    receiving and the resolving agency."""
     if actor is None:
         return {"system"}
     capabilities = set()
     if dossier.applicant_id is not None and dossier.applicant_id == actor.pk:
         capabilities.add("applicant")
+    if agency is not None:
+        agencies = [agency]
+    else:
+        agencies = [dossier.receiving_agency]
+        if (
+            dossier.processing_agency_id
+            and dossier.processing_agency_id != dossier.receiving_agency_id
+        ):
+            agencies.append(dossier.processing_agency)
     for capability, perm in AGENCY_CAPABILITIES.items():
-        if actor.has_perm(f"agencies.{perm}", dossier.receiving_agency):
+        if any(actor.has_perm(f"agencies.{perm}", unit) for unit in agencies):
             capabilities.add(capability)
     return capabilities
 
@@ -40,7 +53,7 @@ def lock(dossier: Dossier | int) -> Dossier:
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     return (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("receiving_agency", "procedure_version__procedure")
+        .select_related("receiving_agency", "processing_agency", "procedure_version__procedure")
         .get(pk=pk)
     )
 
@@ -54,15 +67,17 @@ def dossier_transition(
     note: str = "",
     apply: Callable[[Dossier], Iterable[str]] | None = None,
     at=None,
+    agency=None,
 ) -> Dossier:
     """Lock, check the table, apply, record history and audit, notify after commit.
 
     ``apply`` receives the locked dossier, changes it and returns the names of
     the fields it changed. It runs after the checks, inside the lock.
+    ``agency`` narrows the permission check to one unit (a workflow step's).
     """
     transition = TRANSITIONS[action]
     locked = lock(dossier)
-    if not actor_capabilities(actor, locked) & transition.actors:
+    if not actor_capabilities(actor, locked, agency) & transition.actors:
         raise PermissionDenied(action)
     if locked.status not in transition.sources:
         raise DossierError(

@@ -14,6 +14,7 @@ from .codes import dossier_code_allocate
 from .deadlines import compute_due, snapshot_rule
 from .documents import document_issue
 from .lifecycle import dossier_transition
+from .processing import reception_step_open
 from .submission import missing_components
 
 
@@ -49,6 +50,7 @@ def dossier_receive(*, actor, dossier: Dossier, at=None) -> Dossier:
         locked.due_at = locked.original_due_at = compute_due(locked)
         if locked.submitted_at is None:
             locked.submitted_at = received_at
+        fields += reception_step_open(locked, actor=actor, at=received_at)
         return [
             *fields, "procedure_version", "code", "receiving_agency_code", "received_at",
             "clock_started_at", "due_at", "original_due_at", "submitted_at",

@@ -321,11 +321,18 @@ def dossier_supplement(*, actor, dossier: Dossier) -> Dossier:
     """The applicant (or the desk) hands in what was asked during processing:
     the clock resumes, and the due time moves by the paused working time."""
     from .deadlines import refresh_due
+    from .steps import open_step, step_shift_after_pause
 
     def apply(locked: Dossier):
         now = timezone.now()
+        paused = locked.pauses.filter(ended_at__isnull=True).first()
         locked.pauses.filter(ended_at__isnull=True).update(ended_at=now)
-        locked.supplement_requests.filter(completed_at__isnull=True).update(completed_at=now)
+        locked.supplement_requests.filter(
+            completed_at__isnull=True, requested_at__isnull=False
+        ).update(completed_at=now)
+        step = open_step(locked)
+        if step is not None and paused is not None:
+            step_shift_after_pause(step, paused.started_at, now)
         return refresh_due(locked)
 
     return dossier_transition(actor=actor, dossier=dossier, action="supplement", apply=apply)

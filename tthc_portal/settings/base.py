@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tthc_portal.workdays",
     "tthc_portal.audit",
     "tthc_portal.notifications",
+    "tthc_portal.signing",
     "tthc_portal.web",
     # domain apps
     "procedures",
@@ -321,8 +322,46 @@ TTHC = {
     "PAYMENT_GATEWAY_OPTIONS": {
         "secret": os.environ.get("TTHC_PAYMENT_SECRET", SECRET_KEY + ":payments"),
     },
+    # Processing (dossier-lifecycle §7-§8; unconfirmed rules kept as settings).
+    "DUE_SOON_WORKING_HOURS": float(os.environ.get("TTHC_DUE_SOON_WORKING_HOURS", "8")),
+    "DUE_SOON_SAME_DAY_HOURS": float(os.environ.get("TTHC_DUE_SOON_SAME_DAY_HOURS", "3")),
+    "APOLOGY_NOTICE": float(os.environ.get("TTHC_APOLOGY_NOTICE", "1")),
+    "APOLOGY_NOTICE_UNIT": os.environ.get("TTHC_APOLOGY_NOTICE_UNIT", "working_days"),
+    "EARLY_CONVENTION": os.environ.get("TTHC_EARLY_CONVENTION", "before_due_day"),
+    "CONSULT_BUDGET_DAYS": float(os.environ.get("TTHC_CONSULT_BUDGET_DAYS", "3")),
+    "RESULT_CODE_FORMAT": os.environ.get("TTHC_RESULT_CODE_FORMAT", "{code}-KQ{n}"),
     # Public status lookup: attempts per IP address per 10 minutes.
     "LOOKUP_ATTEMPTS_PER_10_MIN": int(os.environ.get("TTHC_LOOKUP_ATTEMPTS", "10")),
+    # Digital signatures on results (dossier-lifecycle §6). The demo backend keeps
+    # its own root CA in the database; production sets TTHC_SIGNING_BACKEND to
+    # "tthc_portal.signing.backends.PKCS12Backend" (one <agency code>.p12 per agency).
+    "SIGNING": {
+        "BACKEND": os.environ.get(
+            "TTHC_SIGNING_BACKEND", "tthc_portal.signing.backends.DemoCABackend"
+        ),
+        "OPTIONS": {
+            # Demo CA: "ec-p256" or "rsa-2048"; validity in days.
+            "KEY_TYPE": os.environ.get("TTHC_SIGNING_KEY_TYPE", "ec-p256"),
+            "ROOT_NAME": "Demo Root CA — Cổng DVC tỉnh (chỉ dùng thử nghiệm)",
+            "ROOT_VALID_DAYS": 3650,
+            "AGENCY_VALID_DAYS": 3 * 365,
+            "RENEW_BEFORE_DAYS": 30,
+            # Issue a certificate when an agency first signs.
+            "AUTO_ISSUE": env_bool("TTHC_SIGNING_AUTO_ISSUE", True),
+            # Stored keys are encrypted with a key derived from this secret, or from
+            # SECRET_KEY (and SECRET_KEY_FALLBACKS) when empty.
+            "KEY_SECRET": os.environ.get("TTHC_SIGNING_KEY_SECRET", ""),
+            # PKCS12Backend: directory of <agency code>.p12, their passphrase and
+            # the issuing CA's root certificates (comma-separated PEM/DER files).
+            "PKCS12_DIR": os.environ.get("TTHC_SIGNING_PKCS12_DIR", ""),
+            "PKCS12_PASSPHRASE": os.environ.get("TTHC_SIGNING_PKCS12_PASSPHRASE", ""),
+            "TRUST_ROOTS": env_list("TTHC_SIGNING_TRUST_ROOTS"),
+        },
+        # Visible stamp "Ký bởi: <cơ quan>" at the bottom right of the last page.
+        "VISIBLE_STAMP": env_bool("TTHC_SIGNING_VISIBLE_STAMP", True),
+        # Let verification fetch CRLs/OCSP over the network (real CAs only).
+        "ALLOW_FETCHING": env_bool("TTHC_SIGNING_ALLOW_FETCHING", False),
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,191 @@
+"""Step instances of the internal workflow: start, finish, timeliness.
+
+Pure building blocks used inside ``dossier_transition``'s ``apply`` callbacks
+(the dossier row is already locked); the public services that move a dossier
+through its workflow live in :mod:`.processing`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+
+from procedures.models import WorkflowStep
+from tthc_portal.accounts.roles import Role
+from tthc_portal.agencies.models import Agency
+from tthc_portal.workdays.services import get_calendar
+
+from ..models import Dossier, DossierStep, StepKind, Timeliness
+
+# The guardian permission a step's role needs on the step's unit.
+ROLE_PERMS = {
+    Role.DESK_OFFICER: "receive_dossiers",
+    Role.SPECIALIST: "process_dossiers",
+    Role.DEPARTMENT_HEAD: "approve_dossiers",
+}
+
+
+def role_perm(role: str) -> str:
+    return ROLE_PERMS.get(role, "process_dossiers")
+
+
+def processing_agency_for(dossier: Dossier) -> Agency:
+    """The resolving agency: the version's implementing agency, else the receiving unit
+    (commune procedures are implemented by whichever commune receives them)."""
+    version = dossier.procedure_version
+    return version.implementing_agency or dossier.receiving_agency
+
+
+def workflow_of(dossier: Dossier) -> list[WorkflowStep]:
+    return list(dossier.procedure_version.steps.order_by("order"))
+
+
+def split_workflow(
+    steps: list[WorkflowStep],
+) -> tuple[WorkflowStep | None, list[WorkflowStep], WorkflowStep | None]:
+    """(reception step, processing steps, return step).
+
+    The one-stop desk opens and closes every workflow: a leading desk step is
+    the reception, a trailing desk step the return of the result.
+    """
+    reception = steps[0] if steps and steps[0].actor_role == Role.DESK_OFFICER else None
+    rest = steps[1:] if reception else steps
+    hand_back = rest[-1] if rest and rest[-1].actor_role == Role.DESK_OFFICER else None
+    middle = rest[:-1] if hand_back else rest
+    return reception, middle, hand_back
+
+
+def step_agency(dossier: Dossier, workflow_step: WorkflowStep | None, role: str) -> Agency:
+    if workflow_step is not None and workflow_step.unit_id:
+        return workflow_step.unit
+    if role == Role.DESK_OFFICER:
+        return dossier.receiving_agency
+    return dossier.processing_agency or processing_agency_for(dossier)
+
+
+def step_due(started_at: datetime, budget_hours: Decimal, counted: bool) -> datetime | None:
+    if not counted:
+        return None
+    return get_calendar().add_working_hours(started_at, budget_hours)
+
+
+def timeliness_of(completed_at: datetime, due_at: datetime | None) -> str:
+    """Early / on time / late (dossier-lifecycle §8; the early convention is configurable:
+    ``before_due_day`` = finished on a working day before the due date)."""
+    if due_at is None:
+        return ""
+    if completed_at > due_at:
+        return Timeliness.LATE
+    convention = settings.TTHC.get("EARLY_CONVENTION", "before_due_day")
+    calendar = get_calendar()
+    if convention == "before_due_day":
+        early = calendar.local(completed_at).date() < calendar.local(due_at).date()
+    else:  # "before_due_time": anything before the due instant is early
+        early = completed_at < due_at
+    return Timeliness.EARLY if early else Timeliness.ON_TIME
+
+
+def step_start(
+    dossier: Dossier,
+    workflow_step: WorkflowStep | None,
+    *,
+    at: datetime,
+    handed_over_by=None,
+    assignee=None,
+    kind: str = StepKind.WORKFLOW,
+) -> DossierStep:
+    """Open the row for ``workflow_step`` and make it the dossier's current step."""
+    role = workflow_step.actor_role if workflow_step else Role.SPECIALIST
+    agency = step_agency(dossier, workflow_step, role)
+    if assignee is None and role == Role.SPECIALIST and dossier.assigned_specialist_id:
+        candidate = dossier.assigned_specialist
+        if candidate.has_perm(f"agencies.{role_perm(role)}", agency):
+            assignee = candidate
+    budget = workflow_step.budget_hours() if workflow_step else Decimal(0)
+    counted = workflow_step.counted if workflow_step else False
+    step = DossierStep.objects.create(
+        dossier=dossier,
+        kind=kind,
+        workflow_step=workflow_step,
+        order=workflow_step.order if workflow_step else 0,
+        name=workflow_step.name if workflow_step else "",
+        role=role,
+        agency=agency,
+        assignee=assignee,
+        handed_over_by=handed_over_by,
+        started_at=at,
+        budget_hours=budget,
+        counted=counted,
+        due_at=step_due(at, budget, counted),
+    )
+    dossier.current_step = step
+    return step
+
+
+def step_finish(step: DossierStep, *, at: datetime, actor, outcome: str, note: str = "") -> None:
+    step.completed_at = at
+    step.completed_by = actor
+    step.outcome = outcome
+    step.timeliness = timeliness_of(at, step.due_at) if step.counted else ""
+    if note:
+        step.note = note
+    if step.assignee_id is None and actor is not None:
+        # Whoever took an unassigned step is its receiver on the control sheet.
+        step.assignee = actor
+    step.due_soon = step.is_overdue = False
+    step.save(
+        update_fields=[
+            "completed_at", "completed_by", "outcome", "timeliness", "note", "assignee",
+            "due_soon", "is_overdue",
+        ]
+    )  # fmt: skip
+
+
+def open_step(dossier: Dossier) -> DossierStep | None:
+    return (
+        dossier.steps.filter(completed_at__isnull=True)
+        .exclude(kind=StepKind.CONSULT)
+        .select_related("workflow_step", "agency")
+        .first()
+    )
+
+
+def steps_close_all(dossier: Dossier, *, at: datetime, actor, outcome: str) -> None:
+    """A dossier that ends (stopped, withdrawn, rejected) leaves no step open."""
+    for step in dossier.steps.filter(completed_at__isnull=True):
+        step_finish(step, at=at, actor=actor, outcome=outcome)
+    dossier.current_step = None
+
+
+def step_shift_after_pause(step: DossierStep, paused_from: datetime, resumed_at: datetime) -> None:
+    """The step's budget stands still while the dossier waits for the citizen."""
+    if step.due_at is None or step.due_at <= paused_from:
+        return
+    calendar = get_calendar()
+    remaining = calendar.working_time_between(paused_from, step.due_at)
+    step.due_at = calendar.add_working_time(resumed_at, remaining)
+    step.due_soon = step.is_overdue = False
+    step.save(update_fields=["due_at", "due_soon", "is_overdue"])
+
+
+def consult_due(started_at: datetime) -> datetime:
+    days = Decimal(str(settings.TTHC.get("CONSULT_BUDGET_DAYS", 3)))
+    return get_calendar().add_working_hours(started_at, days * 8)
+
+
+__all__ = [
+    "ROLE_PERMS",
+    "consult_due",
+    "open_step",
+    "processing_agency_for",
+    "role_perm",
+    "split_workflow",
+    "step_finish",
+    "step_shift_after_pause",
+    "step_start",
+    "steps_close_all",
+    "timeliness_of",
+    "workflow_of",
+]
