@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tthc_portal.agencies.selectors import agencies_for_user
@@ -23,18 +23,27 @@ def dossiers_for_applicant(user) -> QuerySet[Dossier]:
 
 
 def dossiers_for_staff(user, perm: str = "view_agency_records") -> QuerySet[Dossier]:
-    """Dossiers received by an agency on which the user holds ``perm``."""
+    """Dossiers received or resolved by an agency on which the user holds ``perm``."""
     if not user.is_authenticated:
         return Dossier.objects.none()
-    return _base().filter(receiving_agency__in=agencies_for_user(user, perm))
+    agencies = agencies_for_user(user, perm)
+    return _base().filter(Q(receiving_agency__in=agencies) | Q(processing_agency__in=agencies))
 
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
-    """Own dossiers for applicants; the agencies' dossiers for staff."""
+    """Own dossiers for applicants; for staff, their agencies' dossiers and those
+    on which their agency was consulted."""
     if not user.is_authenticated:
         return Dossier.objects.none()
+    from .models import DossierStep
+
+    agencies = agencies_for_user(user, "view_agency_records")
+    consulted = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
     return _base().filter(
-        Q(applicant=user) | Q(receiving_agency__in=agencies_for_user(user, "view_agency_records"))
+        Q(applicant=user)
+        | Q(receiving_agency__in=agencies)
+        | Q(processing_agency__in=agencies)
+        | Exists(consulted)
     )
 
 

@@ -1,0 +1,127 @@
+"""Worklists of the resolving units: my steps, my agency's queue, due soon,
+overdue — one indexed query over the open step rows, a fixed number of
+queries whatever the page size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from procedures.selectors import search_terms
+from tthc_portal.accounts.roles import Role
+from tthc_portal.agencies.models import Agency
+from tthc_portal.agencies.selectors import agencies_for_user
+
+from .models import DossierStep, Status, StepKind
+from .services.overdue import thresholds
+
+SCOPES = ("mine", "agency", "unassigned")
+BUCKETS = ("due_soon", "overdue", "in_time", "paused")
+
+
+def _open_steps() -> QuerySet[DossierStep]:
+    return DossierStep.objects.filter(completed_at__isnull=True).select_related(
+        "dossier__procedure_version__procedure", "agency", "assignee"
+    )
+
+
+def _mine_q(user) -> Q:
+    """Steps assigned to the user, and unassigned steps the user's role takes
+    from the unit's queue (heads' steps, the desk's steps, consultations)."""
+    heads = agencies_for_user(user, "approve_dossiers")
+    desks = agencies_for_user(user, "receive_dossiers")
+    specialists = agencies_for_user(user, "process_dossiers")
+    unassigned = Q(assignee__isnull=True)
+    return (
+        Q(assignee=user)
+        | (unassigned & Q(role=Role.DEPARTMENT_HEAD, agency__in=heads))
+        | (unassigned & Q(role=Role.DESK_OFFICER, agency__in=desks))
+        | (unassigned & Q(kind=StepKind.CONSULT, agency__in=specialists))
+    )
+
+
+def light_annotation(now: datetime) -> Case:
+    """Traffic light: red overdue, amber due within the due-soon horizon, green
+    otherwise; grey while the dossier waits for the citizen (clock paused)."""
+    regular, _same_day = thresholds(now)
+    return Case(
+        When(dossier__status=Status.AWAITING_SUPPLEMENT, then=Value("paused")),
+        When(due_at__isnull=True, then=Value("none")),
+        When(due_at__lte=now, then=Value("overdue")),
+        When(Q(due_soon=True) | Q(due_at__lte=regular), then=Value("due_soon")),
+        default=Value("in_time"),
+        output_field=CharField(),
+    )
+
+
+def worklist(
+    user,
+    *,
+    scope: str = "mine",
+    bucket: str = "",
+    agency: Agency | int | None = None,
+    query: str = "",
+    now: datetime | None = None,
+) -> QuerySet[DossierStep]:
+    """Open steps for ``user``, soonest due first, each with its ``light``."""
+    now = now or timezone.now()
+    steps = _open_steps().annotate(light=light_annotation(now))
+    if scope == "agency":
+        steps = steps.filter(agency__in=agencies_for_user(user, "view_agency_records"))
+    elif scope == "unassigned":
+        steps = steps.filter(
+            assignee__isnull=True,
+            role=Role.SPECIALIST,
+            kind=StepKind.WORKFLOW,
+            agency__in=agencies_for_user(user, "assign_dossiers"),
+        )
+    else:
+        steps = steps.filter(_mine_q(user))
+    if agency:
+        steps = steps.filter(agency=agency)
+    if bucket in BUCKETS:
+        steps = steps.filter(light=bucket)
+    code_or_words = query.strip()
+    if code_or_words:
+        _phrase, words = search_terms(code_or_words)
+        by_words = Q()
+        for word in words:
+            by_words &= Q(dossier__procedure_version__search_text__contains=word)
+        steps = steps.filter(Q(dossier__code__startswith=code_or_words[:64]) | by_words)
+    return steps.order_by("due_at", "pk")
+
+
+@dataclass(frozen=True)
+class WorklistSummary:
+    total: int
+    overdue: int
+    due_soon: int
+    paused: int
+    unassigned: int
+
+
+def worklist_summary(user, *, scope: str = "mine", now: datetime | None = None) -> WorklistSummary:
+    """The badges above the list, in one aggregate."""
+    now = now or timezone.now()
+    counts = (
+        worklist(user, scope=scope, now=now)
+        .order_by()
+        .aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(light="overdue")),
+            due_soon=Count("pk", filter=Q(light="due_soon")),
+            paused=Count("pk", filter=Q(light="paused")),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        )
+    )
+    return WorklistSummary(**counts)
+
+
+def dossier_steps(dossier) -> QuerySet[DossierStep]:
+    """The control sheet's rows, in handover order (form 06)."""
+    return dossier.steps.select_related(
+        "agency", "assignee", "handed_over_by", "completed_by"
+    ).order_by("started_at", "pk")
