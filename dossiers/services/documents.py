@@ -16,6 +16,7 @@ NUMBER_SUFFIX = {
     DocumentKind.CONTROL_SHEET: "PKS-TTPVHCC (BPTNTKQ)",
     DocumentKind.PAYMENT_RECEIPT: "BL",
     DocumentKind.RESULT: "KQ",
+    DocumentKind.NOT_ELIGIBLE: "TB-KĐĐK",
 }
 
 

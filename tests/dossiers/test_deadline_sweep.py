@@ -1,0 +1,76 @@
+"""The beat sweep flags due soon / overdue by compare-and-set: a second run
+flips nothing and notifies no one twice; moved deadlines lose their flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from dossiers.models import Dossier, DossierStep
+from dossiers.services.apology import apology_issue
+from dossiers.services.overdue import deadlines_sweep
+from tests.dossiers.processing import at, clock, in_processing, workflow_procedure  # noqa: F401
+from tthc_portal.notifications.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def _heads_messages():
+    return OutboxMessage.objects.filter(dedupe_key__startswith="due-soon:")
+
+
+def test_sweep_flags_once_and_notifies_once(users, workflow_procedure, clock):
+    # Due Fri 07/03/2025 09:00 (4 working days from Mon 09:00).
+    dossier = in_processing(users, workflow_procedure, clock, 2025, 3, 3, 9, 0)
+    clock.set(2025, 3, 5, 9, 0)  # two working days left: nothing due soon yet
+    report = deadlines_sweep(clock.now)
+    assert report.dossiers_due_soon == 0
+    # The head step (due Mon 14:00) is overdue by now.
+    assert report.steps_overdue == 1
+    clock.set(2025, 3, 6, 10, 0)  # 7 working hours left (< 1 working day)
+    first = deadlines_sweep(clock.now)
+    assert first.dossiers_due_soon == 1 and first.heads_notified >= 1
+    sent = _heads_messages().count()
+    assert sent >= 1
+    message = _heads_messages().first()
+    assert dossier.code in message.body and "xin lỗi" in message.body
+    second = deadlines_sweep(clock.now)
+    assert second.dossiers_due_soon == 0 and second.heads_notified == 0
+    assert second.steps_overdue == 0
+    assert _heads_messages().count() == sent
+    clock.set(2025, 3, 7, 9, 30)
+    third = deadlines_sweep(clock.now)
+    assert third.dossiers_overdue == 1
+    assert deadlines_sweep(clock.now).dossiers_overdue == 0
+    flags = Dossier.objects.values_list("due_soon", "is_overdue").get(pk=dossier.pk)
+    assert flags == (True, True)
+
+
+def test_a_moved_deadline_clears_its_flags(users, workflow_procedure, clock):
+    dossier = in_processing(users, workflow_procedure, clock, 2025, 3, 3, 9, 0)
+    clock.set(2025, 3, 5, 8, 0)  # 9 working hours before the deadline
+    # A head sweeping a few minutes later sees it due soon…
+    deadlines_sweep(at(2025, 3, 6, 9, 30))
+    assert Dossier.objects.get(pk=dossier.pk).due_soon
+    # …and the apology (issued in time, the day before) moves the deadline away.
+    apology_issue(actor=users["lanhdao.tuphap"], dossier=dossier, reason="Chờ xác minh",
+                  new_due_at=at(2025, 3, 14, 17, 0))  # fmt: skip
+    clock.set(2025, 3, 6, 9, 30)
+    report = deadlines_sweep(clock.now)
+    assert Dossier.objects.values_list("due_soon", "is_overdue").get(pk=dossier.pk) == (
+        False,
+        False,
+    )
+    assert report.dossiers_due_soon == 0
+
+
+def test_finished_steps_lose_their_flags(users, workflow_procedure, clock):
+    from dossiers.services.processing import step_complete
+
+    dossier = in_processing(users, workflow_procedure, clock, 2025, 3, 3, 9, 0)
+    clock.set(2025, 3, 4, 9, 0)
+    deadlines_sweep(clock.now)
+    step = DossierStep.objects.get(pk=dossier.current_step_id)
+    assert step.is_overdue
+    step_complete(actor=users["lanhdao.tuphap"], step=step)
+    step.refresh_from_db()
+    assert not step.is_overdue and step.timeliness == "late"
