@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from procedures.models import WorkflowStep
 from tthc_portal.accounts.roles import Role
@@ -103,14 +104,19 @@ def step_start(
         candidate = dossier.assigned_specialist
         if candidate.has_perm(f"agencies.{role_perm(role)}", agency):
             assignee = candidate
-    budget = workflow_step.budget_hours() if workflow_step else Decimal(0)
-    counted = workflow_step.counted if workflow_step else False
+    if workflow_step is not None:
+        budget, counted = workflow_step.budget_hours(), workflow_step.counted
+        due = step_due(at, budget, counted)
+    else:
+        # A version without an internal workflow: one step holds the whole
+        # remaining time, due with the dossier.
+        budget, counted, due = Decimal(0), True, dossier.due_at
     step = DossierStep.objects.create(
         dossier=dossier,
         kind=kind,
         workflow_step=workflow_step,
         order=workflow_step.order if workflow_step else 0,
-        name=workflow_step.name if workflow_step else "",
+        name=workflow_step.name if workflow_step else _("Thẩm định, giải quyết hồ sơ"),
         role=role,
         agency=agency,
         assignee=assignee,
@@ -118,7 +124,7 @@ def step_start(
         started_at=at,
         budget_hours=budget,
         counted=counted,
-        due_at=step_due(at, budget, counted),
+        due_at=due,
     )
     dossier.current_step = step
     return step
