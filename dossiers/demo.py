@@ -13,11 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from procedures.models import Procedure
+from tthc_portal.workdays.services import get_calendar
 
-from .models import Channel, ClockPause, Dossier, SupplementRequest, SupplementStage
-from .services.lifecycle import dossier_transition
+from .models import Channel, Dossier
+from .services.closing import dossier_return, dossier_withdraw
+from .services.deadlines import dossier_rule, snapshot_rule
+from .services.decisions import dossier_approve, dossier_reject, supplement_draft, supplement_issue
 from .services.payments import CallbackData, get_gateway, payment_callback
+from .services.processing import dossier_transfer, step_assign, step_complete
 from .services.reception import dossier_receive, dossier_refuse, dossier_request_completion
+from .services.results import result_draft_upload
 from .services.submission import (
     component_attach,
     dossier_create_draft,
@@ -36,7 +41,8 @@ def _sample_pdf(title: str) -> bytes:
 
 
 def _users() -> dict:
-    names = ["001085012345", "036190004567", "0101234567", "motcua.tuphap", "lanhdao.tuphap"]
+    names = ["001085012345", "036190004567", "0101234567", "motcua.tuphap", "lanhdao.tuphap",
+             "chuyenvien.tuphap"]  # fmt: skip
     return get_user_model().objects.in_bulk(names, field_name="username")
 
 
@@ -72,15 +78,36 @@ def _pay(dossier: Dossier) -> None:
     )
 
 
+def _received_for_remaining(procedure, *, hours: float):
+    """A reception time (office hours, in the past) after which about ``hours``
+    working hours of the procedure's limit remain now (negative: already late)."""
+    calendar = get_calendar()
+    probe = Dossier(procedure_version=procedure.current_version)
+    snapshot_rule(probe)
+    rule = dossier_rule(probe)
+    now = timezone.now()
+    horizon = calendar.add_working_hours(now, hours) if hours >= 0 else now - timedelta(days=1)
+    candidate = calendar.local(now).replace(hour=9, minute=0, second=0, microsecond=0)
+    for _ in range(120):
+        candidate -= timedelta(days=1)
+        if (
+            calendar.is_working_day(candidate.date())
+            and calendar.due_at(candidate, rule, []) <= horizon
+        ):
+            return candidate
+    return candidate
+
+
 def seed_dossiers() -> int:
     users = _users()
     procedure = Procedure.objects.filter(code=DEMO_CODE, current_version__isnull=False).first()
-    if procedure is None or len(users) < 5 or not procedure.current_version.accepts_online:
+    if procedure is None or len(users) < 6 or not procedure.current_version.accepts_online:
         return 0
     existing = set(
         Dossier.objects.filter(form_data__has_key="demo").values_list("form_data__demo", flat=True)
     )
     desk, head = users["motcua.tuphap"], users["lanhdao.tuphap"]
+    specialist = users["chuyenvien.tuphap"]
     created = 0
 
     def make(key: str, build) -> None:
@@ -133,53 +160,62 @@ def seed_dossiers() -> int:
             _pay(dossier)
         return dossier_receive(actor=desk, dossier=dossier)
 
-    def processing(key):
-        dossier = received(key, pay=True)
-        return dossier_transition(actor=desk, dossier=dossier, action="transfer")
+    def processing(key, at=None):
+        dossier = submitted(key)
+        _pay(dossier)
+        dossier = dossier_receive(actor=desk, dossier=dossier, at=at)
+        return dossier_transfer(actor=desk, dossier=dossier)
+
+    def assigned(key, at=None):
+        dossier = processing(key, at)
+        step_assign(actor=head, step=dossier.current_step, assignee=specialist)
+        dossier.refresh_from_db()
+        return dossier
 
     def supplement(key):
-        dossier = processing(key)
-        now = timezone.now()
+        dossier = assigned(key)
+        request = supplement_draft(
+            actor=specialist, dossier=dossier,
+            items=[{"name": "Bản sao quyết định bổ nhiệm", "reason": "Bản sao không rõ nét"}],
+            note="Đề nghị nộp bản sao có chứng thực.",
+        )  # fmt: skip
+        supplement_issue(actor=head, request=request)
 
-        def pause(locked):
-            ClockPause.objects.create(dossier=locked, started_at=now)
-            SupplementRequest.objects.create(
-                dossier=locked, stage=SupplementStage.DURING_PROCESSING,
-                items=[{"name": "Bản sao quyết định bổ nhiệm", "reason": "Bản sao không rõ nét"}],
-                requested_by=head, requested_at=now,
-            )  # fmt: skip
-            locked.supplement_count += 1
-            locked.due_at = None
-            return ["supplement_count", "due_at"]
+    def rejected(key):
+        dossier_reject(
+            actor=head, dossier=processing(key),
+            reason="Người đề nghị chưa đáp ứng điều kiện về thời gian công tác theo quy định.",
+        )  # fmt: skip
 
-        dossier_transition(actor=head, dossier=dossier, action="request_supplement", apply=pause)
-
-    def finished(action):
-        def build(key):
-            dossier = processing(key)
-
-            def close(locked):
-                locked.completed_at = timezone.now()
-                return ["completed_at"]
-
-            dossier = dossier_transition(actor=head, dossier=dossier, action=action, apply=close)
-            return dossier
-
-        return build
+    def result_ready(key):
+        dossier = assigned(key)
+        result_draft_upload(
+            actor=specialist, dossier=dossier,
+            upload=SimpleUploadedFile(
+                "ket-qua.pdf", _sample_pdf("Kết quả giải quyết (mẫu)"), "application/pdf"
+            ),
+        )  # fmt: skip
+        step_complete(actor=specialist, step=dossier.current_step)
+        return dossier_approve(actor=head, dossier=dossier)
 
     def returned(key):
-        dossier = finished("approve")(key)
-
-        def hand_over(locked):
-            locked.returned_at = timezone.now()
-            return ["returned_at"]
-
-        dossier_transition(actor=desk, dossier=dossier, action="return_result", apply=hand_over)
+        dossier = result_ready(key)
+        dossier_return(
+            actor=desk, dossier=dossier, method="desk", returned_to=dossier.applicant_name
+        )
 
     def withdrawn(key):
-        dossier = received(key)
-        dossier_transition(actor=users["001085012345"], dossier=dossier, action="withdraw",
-                           note="Công dân đề nghị rút hồ sơ để bổ sung thêm giấy tờ.")  # fmt: skip
+        dossier = dossier_receive(actor=desk, dossier=submitted(key))
+        dossier_withdraw(actor=users["001085012345"], dossier=dossier,
+                         reason="Công dân đề nghị rút hồ sơ để bổ sung thêm giấy tờ.")  # fmt: skip
+
+    def due_soon(key):
+        # Received long enough ago that about 1.5 working days are left: the head
+        # can still issue an apology letter (at least 1 working day before).
+        assigned(key, at=_received_for_remaining(procedure, hours=12))
+
+    def overdue(key):
+        assigned(key, at=_received_for_remaining(procedure, hours=-6))
 
     def counter(key):
         dossier = dossier_create_draft(actor=desk, procedure=procedure, channel=Channel.IN_PERSON)
@@ -205,9 +241,12 @@ def seed_dossiers() -> int:
         ("refused", refused),
         ("received", lambda key: received(key, pay=True)),
         ("processing", processing),
+        ("assigned", assigned),
+        ("due-soon", due_soon),
+        ("overdue", overdue),
         ("supplement", supplement),
-        ("rejected", finished("reject")),
-        ("result-ready", finished("approve")),
+        ("rejected", rejected),
+        ("result-ready", result_ready),
         ("returned", returned),
         ("withdrawn", withdrawn),
         ("counter", counter),

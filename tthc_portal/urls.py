@@ -9,6 +9,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("tthc_portal.accounts.urls")),
     path("lich-lam-viec/", include("tthc_portal.workdays.urls")),
+    path("chung-thu/", include("tthc_portal.signing.urls")),
     path("thu-tuc/", include("procedures.urls")),
     path("api/", include("procedures.api.urls")),
     path("api/", include("dossiers.api.urls")),

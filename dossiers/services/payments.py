@@ -95,6 +95,9 @@ def payment_request(*, dossier: Dossier) -> Payment | None:
         target=dossier,
         after={"payment": str(payment.reference), "amount": amount},
     )
+    from .lifecycle import notify_applicant
+
+    notify_applicant(dossier, "payment_requested")
     return payment
 
 

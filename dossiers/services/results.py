@@ -138,6 +138,7 @@ def result_sign(locked: Dossier, draft: DossierDocument, *, signer) -> DossierDo
         signer_name=signer.get_full_name() or signer.username,
         reason=_("Phê duyệt kết quả giải quyết hồ sơ %(code)s") % {"code": locked.code},
         location=settings.TTHC["PROVINCE_NAME"],
+        actor=signer,
     )
     previous = draft.file.name
     draft.number = locked.result_code

@@ -386,5 +386,8 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko logs a traceback for every untrusted signature it is shown;
+        # the verification report already says why.
+        "pyhanko": {"level": "ERROR"},
     },
 }

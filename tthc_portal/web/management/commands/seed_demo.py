@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from indicators import demo as indicators_demo
 from tthc_portal import demo
 
 
@@ -27,6 +28,10 @@ class Command(BaseCommand):
         from procedures.demo import seed_publication_tasks
 
         self.stdout.write(f"Nhiệm vụ công bố mẫu: {seed_publication_tasks()} mới.")
+        from tthc_portal.signing.demo import seed_signing
+
+        signing = seed_signing()
+        self.stdout.write(f"Chữ ký số (CA demo): {signing['issued']} chứng thư mới cho cơ quan.")
         from dossiers.demo import seed_dossiers
 
         self.stdout.write(f"Hồ sơ mẫu: {seed_dossiers()} mới.")
@@ -36,6 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đánh giá mẫu: {counts['ratings']} mới; phản ánh, kiến nghị mẫu: {counts['pakn']} mới."
         )
+        self.stdout.write(indicators_demo.seed_indicators())
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
