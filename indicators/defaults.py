@@ -276,6 +276,22 @@ NOTES = {
     "4.6": "Mã nội bộ; công thức chưa công bố, 0 điểm cho đến khi có căn cứ.",
 }
 
+# Where each criterion's figures come from (others: the portal's own records).
+SOURCES = {
+    "1.1": "catalogue",
+    "1.2": "catalogue",
+    "1.3": "catalogue",
+    "1.4": "flags",
+    "3.1": "catalogue",
+    "3.2": "catalogue",
+    "3.3": "flags",
+    "3.5": "catalogue",
+    "3.5b": "catalogue",
+    "4.5a": "flags",
+    "4.5b": "flags",
+    "4.6": "unavailable",
+}
+
 BANDS = [(D(90), "Xuất sắc"), (D(80), "Tốt"), (D(65), "Khá"), (D(50), "Trung bình"), (D(0), "Yếu")]
 
 
@@ -297,8 +313,11 @@ def seed(IndexRuleSet, IndicatorGroup, Criterion, RatingBand):
             order=order,
             decision_group=decision_group,
         )
+    # The data migration runs this with a historical model that may predate ``source``.
+    has_source = any(f.name == "source" for f in Criterion._meta.get_fields())
     for order, row in enumerate(CRITERIA, start=1):
         group, code, api_key, name, maximum, curve, threshold, factor, zero = row
+        extra = {"source": SOURCES.get(code, "records")} if has_source else {}
         Criterion.objects.create(
             rule_set=rule_set,
             group=groups[group],
@@ -312,6 +331,7 @@ def seed(IndexRuleSet, IndicatorGroup, Criterion, RatingBand):
             factor=factor,
             zero_denominator=zero,
             note=NOTES.get(code, ""),
+            **extra,
         )
     for lower, label in BANDS:
         RatingBand.objects.create(rule_set=rule_set, lower_bound=lower, label=label)

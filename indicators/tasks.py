@@ -1,4 +1,4 @@
-"""Celery tasks stay thin: they call a service."""
+"""Celery tasks stay thin: they load ids and call a service."""
 
 from __future__ import annotations
 
@@ -7,21 +7,23 @@ from celery import shared_task
 
 @shared_task(name="indicators.tasks.compute_current_period")
 def compute_current_period_task() -> int:
-    """Beat job (nightly): recompute and store the open month for every unit."""
-    from django.utils import timezone
+    """Beat job (nightly): recompute the open month, and the month before while
+    it is still open (its last days came in after the previous run). Published
+    periods are frozen and skipped."""
+    from .services.periods import period_current, period_previous, period_recompute
 
-    from tthc_portal.agencies.models import Agency
+    current = period_current()
+    stored = 0
+    for period in (period_previous(current), current):
+        if period.is_published:
+            continue
+        stored += period_recompute(actor=None, period=period).results_count
+    return stored
 
-    from . import engine
-    from .models import IndexRuleSet
-    from .periods import month_period
 
-    today = timezone.localdate()
-    rule_set = IndexRuleSet.in_force(today)
-    label = f"{today:%Y-%m}"
-    if rule_set.period_start_day > 1 and today.day >= rule_set.period_start_day:
-        # 15th–14th periods are named after the month they end in.
-        label = f"{today.year + (today.month == 12)}-{today.month % 12 + 1:02d}"
-    start, end = month_period(label, rule_set.period_start_day)
-    ids = list(Agency.objects.filter(is_active=True).values_list("pk", flat=True))
-    return engine.store(engine.compute(start, end, ids), start, end, rule_set)
+@shared_task(name="indicators.tasks.recompute_period_task")
+def recompute_period_task(run_id: int) -> str:
+    """One queued recomputation (``period_recompute_async``); returns the run's status."""
+    from .services.periods import run_execute
+
+    return run_execute(run_id=run_id).status

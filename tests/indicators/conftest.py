@@ -23,6 +23,7 @@ from dossiers.models import (
 )
 from feedback.models import Like, Rating, RatingRuleSet, RatingSource
 from tests.factories import AgencyFactory, UserFactory
+from tests.indicators.catalogue_example import catalogue_example  # noqa: F401 (fixture)
 from tests.procedures.factories import published_procedure
 from tthc_portal.agencies.models import AgencyKind
 

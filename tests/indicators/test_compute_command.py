@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import IndexRuleSet, IndicatorResult
+from indicators.models import IndexRuleSet, IndicatorResult, ReportPeriod
 from indicators.periods import month_period
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +38,10 @@ def test_json_output_and_storage(commune, worked_example):
     IndexRuleSet.objects.update(period_start_day=15)
     payload = json.loads(_run("--period", "2025-04", "--agency", commune.code, "--json"))
     assert (payload["period_start"], payload["period_end"]) == ("2025-03-15", "2025-04-14")
-    unit, province = payload["units"]
-    assert unit["agency"] == commune.code and province["agency"] is None
+    assert (payload["period"], payload["status"]) == ("2025-04", "open")
+    # One unit: it (and its subtree) is computed; the province row is left alone.
+    (unit,) = payload["units"]
+    assert unit["agency"] == commune.code
     c21 = next(c for c in unit["criteria"] if c["code"] == "2.1")
     assert (c21["numerator"], c21["denominator"], c21["score"]) == ("7", "10", "14.00")
     assert unit["groups"]["dvc-progress-tree"] == "14.00"
@@ -48,7 +50,28 @@ def test_json_output_and_storage(commune, worked_example):
     stored = IndicatorResult.objects.filter(agency=commune)
     assert stored.count() == len(unit["criteria"])
     assert stored.get(criterion_code="5.4").score == Decimal("4.00")
+    assert not IndicatorResult.objects.filter(agency__isnull=True).exists()
+    period = ReportPeriod.objects.get(label="2025-04", reporting_15th=True)
+    assert stored.filter(period=period).count() == stored.count()
+
+
+def test_whole_province_stores_every_unit_and_the_province(commune, worked_example):
+    IndexRuleSet.objects.update(period_start_day=15)
+    payload = json.loads(_run("--period", "2025-04", "--json"))
+    codes = [u["agency"] for u in payload["units"]]
+    assert codes[0] is None and commune.code in codes and commune.parent.code in codes
+    province = payload["units"][0]
+    c21 = next(c for c in province["criteria"] if c["code"] == "2.1")
+    assert (c21["numerator"], c21["denominator"]) == ("7", "10")
     assert IndicatorResult.objects.filter(agency__isnull=True).count() == len(province["criteria"])
+
+
+def test_quarters_and_years_and_no_store(commune, worked_example):
+    payload = json.loads(_run("--period", "2025-Q1", "--json", "--no-store"))
+    assert (payload["period_start"], payload["period_end"]) == ("2025-01-01", "2025-03-31")
+    assert not IndicatorResult.objects.exists()
+    payload = json.loads(_run("--period", "2025", "--json", "--no-store", "--reporting-15th"))
+    assert (payload["period_start"], payload["period_end"]) == ("2024-12-15", "2025-12-14")
 
 
 def test_recompute_replaces(commune, worked_example):
@@ -69,6 +92,8 @@ def test_unknown_agency_or_period_is_an_error(db):
         _run("--period", "2025-13")
     with pytest.raises(CommandError):
         _run("--period", "2025-05", "--agency", "nope")
+    with pytest.raises(CommandError, match=r"không hợp lệ|must look like"):
+        _run("--period", "05/2025")
 
 
 def test_five_group_display_adds_the_split_online_groups(commune, worked_example):

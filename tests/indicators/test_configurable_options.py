@@ -37,6 +37,13 @@ def test_54_may_deduplicate_late_and_disliked(commune, worked_example):
 def test_42_curve_and_unobservable_fallback_are_data(commune, worked_example):
     Criterion.objects.filter(code="4.2").update(curve="linear", threshold=None)
     assert _get(commune, "4.2").score == D("2.00")
-    Criterion.objects.filter(code="3.2").update(fallback_ratio=D(30))
-    got = _get(commune, "3.2")
-    assert (got.observable, got.ratio, got.score) == (False, D("30.00"), D("1.20"))
+    # 4.6 (formula unpublished) is the one criterion the portal cannot compute.
+    assert (_get(commune, "4.6").source, _get(commune, "4.6").score) == ("unavailable", 0)
+    Criterion.objects.filter(code="4.6").update(fallback_ratio=D(30))
+    got = _get(commune, "4.6")
+    assert (got.observable, got.ratio, got.score, got.source) == (
+        False,
+        D("30.00"),
+        D("0.60"),
+        "fallback",
+    )

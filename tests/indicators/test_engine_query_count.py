@@ -53,3 +53,25 @@ def test_query_count_does_not_grow_with_dossiers(build, commune, django_assert_n
     assert _queries(commune) == small
     with django_assert_num_queries(small):
         engine.compute(START, END, [commune.parent_id, commune.pk])
+
+
+def test_query_count_does_not_grow_with_units(build, commune, catalogue_example):
+    """The whole province, every active unit reported: more units, same queries."""
+    from tests.factories import AgencyFactory
+    from tthc_portal.agencies.models import AgencyKind
+
+    _add(build, 10)
+
+    def whole_province() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            results = engine.compute(START, END)
+        assert None in {r.agency_id for r in results}
+        return len(ctx.captured_queries)
+
+    whole_province()  # warm the working-day calendar cache (1.2 needs it here)
+    few = whole_province()
+    for i in range(12):
+        unit = AgencyFactory(name=f"Xã {i}", kind=AgencyKind.COMMUNE, parent=commune.parent)
+        build.commune = unit
+        _add(build, 3)
+    assert whole_province() == few

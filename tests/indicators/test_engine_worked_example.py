@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from indicators import engine
+from indicators.models import Criterion
 from tests.indicators.conftest import END, START
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +61,19 @@ def test_without_a_national_total_the_portal_count_is_the_1_4_denominator(commun
     assert (got["3.3"].ratio, got["3.3"].score) == (D("40.00"), D("4.80"))
 
 
-def test_no_pakn_gives_full_points_and_unobservable_criteria_are_labelled(commune, worked_example):
+def test_no_pakn_gives_full_points_and_every_criterion_says_where_it_comes_from(
+    commune, worked_example
+):
     got = _by_code(engine.compute(START, END, [commune.pk]), commune.pk)
     assert (got["5.2"].denominator, got["5.2"].score) == (D(0), D("6.00"))
     assert (got["5.3"].denominator, got["5.3"].score) == (D(0), D("6.00"))
-    for code in ("1.1", "1.2", "1.3", "3.2", "4.6"):
-        assert not got[code].observable and got[code].note and got[code].score == 0
+    assert not got["4.6"].observable and got["4.6"].note and got["4.6"].score == 0
+    assert got["4.6"].source == "unavailable"
+    for code in ("1.1", "1.2", "1.3", "3.1", "3.2", "3.5", "3.5b"):
+        assert got[code].observable and got[code].source == "catalogue", code
+    for code in ("1.4", "3.3", "4.5a", "4.5b"):
+        assert got[code].source == "flags", code
+    for code in ("2.1", "3.6", "4.1", "4.2", "4.3", "4.4", "5.2", "5.3", "5.4"):
+        assert got[code].source == "records", code
+    # Every criterion of the scheme is present for the unit.
+    assert set(got) == {c.code for c in Criterion.objects.filter(rule_set__valid_from__lte=START)}

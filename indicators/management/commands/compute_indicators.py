@@ -1,6 +1,11 @@
-"""Compute and store the local 766 prediction for one month.
+"""Compute and store the local 766 prediction for one period.
 
 manage.py compute_indicators --period 2025-05 [--agency CODE] [--json] [--no-store]
+                             [--reporting-15th]
+
+Periods: a month (2025-05), a quarter (2025-Q2) or a year (2025). Without
+``--reporting-15th`` the variant follows the rule set (period start day 15 ⇒
+the 15th–14th period named after the month it ends in).
 """
 
 from __future__ import annotations
@@ -12,41 +17,62 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators import engine
 from indicators.models import IndexRuleSet
-from indicators.periods import month_period
+from indicators.periods import parse_label
+from indicators.services import IndicatorError
+from indicators.services.periods import period_compute, period_get_or_create, period_recompute
+from indicators.services.results import period_results
 from tthc_portal.agencies.models import Agency
 
 
 class Command(BaseCommand):
-    help = "Tính (dự tính) các chỉ tiêu Bộ chỉ số 766 của một tháng, theo đơn vị và toàn tỉnh."
+    help = "Tính (dự tính) các chỉ tiêu Bộ chỉ số 766 của một kỳ, theo đơn vị và toàn tỉnh."
 
     def add_arguments(self, parser):
-        parser.add_argument("--period", required=True, help="Tháng, ví dụ 2025-05.")
+        parser.add_argument("--period", required=True, help="Kỳ: 2025-05, 2025-Q2 hoặc 2025.")
         parser.add_argument("--agency", help="Mã định danh của đơn vị (mặc định: mọi đơn vị).")
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
         parser.add_argument("--no-store", action="store_true", help="Chỉ in, không lưu.")
+        parser.add_argument(
+            "--reporting-15th",
+            action="store_true",
+            help="Kỳ từ ngày 15 tháng trước đến ngày 14 (mặc định: theo bộ chỉ số).",
+        )
 
     def handle(self, *args, period: str, agency: str | None, **options):
         try:
-            start, _ = month_period(period)
-            rule_set = IndexRuleSet.in_force(start)
-            start, end = month_period(period, rule_set.period_start_day)
+            _label, _kind, start, _end = parse_label(period)
+            fifteenth = (
+                options["reporting_15th"] or IndexRuleSet.in_force(start).period_start_day > 1
+            )
+            report_period = period_get_or_create(period, reporting_15th=fifteenth)
         except (ValueError, IndexRuleSet.DoesNotExist) as exc:
             raise CommandError(str(exc)) from exc
+        except IndicatorError as exc:
+            raise CommandError(exc.message) from exc
+        unit = None
         if agency:
             unit = Agency.objects.filter(code=agency).first()
             if unit is None:
                 raise CommandError(f"không có đơn vị mã {agency}")
-            agencies = {unit.pk: unit}
+        if options["no_store"]:
+            results = period_compute(report_period, unit)
         else:
-            agencies = Agency.objects.filter(is_active=True).in_bulk()
-        results = engine.compute(start, end, list(agencies))
-        if not options["no_store"]:
-            engine.store(results, start, end, rule_set)
+            try:
+                period_recompute(actor=None, period=report_period, agency=unit)
+            except IndicatorError as exc:
+                raise CommandError(exc.message) from exc
+            results = [_as_result(row) for row in _stored(report_period, unit)]
+        self._print(report_period, results, options["json"])
+
+    def _print(self, period, results: list[engine.CriterionResult], as_json: bool) -> None:
+        rule_set = period.rule_set
         groups = list(rule_set.groups.order_by("order"))
         five = rule_set.display == "five_groups"
         summaries = {s.agency_id: s for s in engine.summarise(results, rule_set)}
+        ids = list(dict.fromkeys(r.agency_id for r in results))
+        agencies = Agency.objects.in_bulk([a for a in ids if a is not None])
         units = []
-        for agency_id in [*agencies, None]:
+        for agency_id in ids:
             unit = agencies.get(agency_id)
             summary = summaries.get(agency_id) or engine.Summary(agency_id)
             units.append(
@@ -56,12 +82,13 @@ class Command(BaseCommand):
                     "criteria": [
                         {
                             "code": r.code,
-                            "numerator": str(r.numerator),
-                            "denominator": str(r.denominator),
+                            "numerator": _num(r.numerator),
+                            "denominator": _num(r.denominator),
                             "ratio": str(r.ratio),
                             "score": str(r.score),
                             "max": str(r.max_points),
                             "observable": r.observable,
+                            "source": r.source,
                             "note": r.note,
                         }
                         for r in results
@@ -75,16 +102,18 @@ class Command(BaseCommand):
                     "band": summary.band,
                 }
             )
-        if options["json"]:
+        if as_json:
             payload = {
-                "period_start": start.isoformat(),
-                "period_end": end.isoformat(),
+                "period": period.label,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+                "status": period.status,
                 "rule_set": rule_set.name,
                 "units": units,
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"Kỳ {_d(start)}–{_d(end)} ({rule_set.name})")
+        self.stdout.write(f"Kỳ {_d(period.start)}–{_d(period.end)} ({rule_set.name})")
         for unit in units:
             self.stdout.write(f"\n{unit['name']} ({unit['agency'] or '*'})")
             for c in unit["criteria"]:
@@ -102,6 +131,34 @@ class Command(BaseCommand):
                     score = unit["groups"].get(group.code, "0.00")
                     self.stdout.write(f"  {group.name}: {score}/{group.max_points}")
             self.stdout.write(f"  Tổng điểm: {unit['total']} – {unit['band']}")
+
+
+def _stored(period, unit: Agency | None):
+    if unit is None:
+        return period_results(period)
+    ids = Agency.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+    return period_results(period, agency_ids=list(ids), include_province=False)
+
+
+def _as_result(row) -> engine.CriterionResult:
+    return engine.CriterionResult(
+        row.agency_id,
+        row.criterion_code,
+        row.numerator,
+        row.denominator,
+        row.ratio,
+        row.score,
+        row.max_points,
+        row.observable,
+        row.note,
+        row.group_code,
+        row.source,
+    )
+
+
+def _num(value) -> str:
+    """Counts without decimals (stored rows carry two), fractions as they are."""
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def _d(day: datetime.date) -> str:

@@ -1,4 +1,4 @@
-"""Decision 766 index: the scheme as dated data, and the computed results.
+"""Decision 766 index: the scheme as dated data.
 
 Everything the sources leave uncertain (curves, thresholds, maxima, the
 zero-denominator policy, intermediate bands) is a row here, never a constant
@@ -8,7 +8,6 @@ zero-denominator policy, intermediate bands) is a row here, never a constant
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +31,33 @@ class ZeroDenominator(models.TextChoices):
 class DueField(models.TextChoices):
     ORIGINAL = "original_due_at", _("Ngày hẹn trả ban đầu")
     CURRENT = "due_at", _("Ngày hẹn trả hiện tại (kể cả gia hạn)")
+
+
+class Source(models.TextChoices):
+    """Where a criterion's figures come from (shown next to every value)."""
+
+    RECORDS = "records", _("Hồ sơ, PAKN do cổng ghi nhận")
+    CATALOGUE = "catalogue", _("Danh mục TTHC và quyết định công bố")
+    FLAGS = "flags", _("Cờ đồng bộ, tích hợp (cổng không tự kiểm chứng)")
+    FALLBACK = "fallback", _("Tỷ lệ cấu hình thay thế")
+    UNAVAILABLE = "unavailable", _("Chưa tính được (chưa có công thức hoặc dữ liệu)")
+
+
+class EarlyRule(models.TextChoices):
+    """How periodic reports split "early" from "on time" (dossier-lifecycle.md §8, unconfirmed)."""
+
+    EARLIER_DATE = "earlier_date", _("Kết thúc vào ngày trước ngày hẹn trả (theo giờ địa phương)")
+    NONE = "none", _("Không tách: hồ sơ trước hạn tính là đúng hạn")
+
+
+class PostingRule(models.TextChoices):
+    """Which unposted procedures enter the 1.2 denominator (indicators-766.md §3.1, unconfirmed)."""
+
+    DECIDED_BY_END_PLUS = (
+        "decided_by_end_plus",
+        _("Quyết định ký trước cuối kỳ + số ngày làm việc cho phép (theo mô tả nghiệp vụ)"),
+    )
+    DUE_BY_END = "due_by_end", _("Hạn công khai (quyết định + số ngày làm việc) trước cuối kỳ")
 
 
 class IndexRuleSet(models.Model):
@@ -58,6 +84,21 @@ class IndexRuleSet(models.Model):
     )
     dedupe_late_and_disliked = models.BooleanField(
         _("chỉ tiêu 5.4 không tính trùng hồ sơ vừa trễ hạn vừa không hài lòng"), default=False
+    )
+    early_rule = models.CharField(
+        _("cách tách hồ sơ trước hạn (báo cáo định kỳ)"),
+        max_length=16,
+        choices=EarlyRule.choices,
+        default=EarlyRule.EARLIER_DATE,
+    )
+    posting_rule = models.CharField(
+        _("hồ sơ TTHC chưa công khai tính vào mẫu số 1.2"),
+        max_length=24,
+        choices=PostingRule.choices,
+        default=PostingRule.DECIDED_BY_END_PLUS,
+    )
+    posting_working_days = models.PositiveSmallIntegerField(
+        _("số ngày làm việc để công khai (chỉ tiêu 1.2)"), default=5
     )
     source = models.CharField(_("căn cứ"), max_length=500, blank=True)
 
@@ -128,6 +169,9 @@ class Criterion(models.Model):
         blank=True,
         help_text=_("Để trống: 0 điểm khi cổng không tự tính được chỉ tiêu này."),
     )
+    source = models.CharField(
+        _("nguồn số liệu"), max_length=12, choices=Source.choices, default=Source.RECORDS
+    )
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
@@ -143,7 +187,7 @@ class Criterion(models.Model):
 
     @property
     def rule(self):
-        from .scoring import Rule
+        from ..scoring import Rule
 
         return Rule(
             max_points=self.max_points,
@@ -171,53 +215,3 @@ class RatingBand(models.Model):
 
     def __str__(self) -> str:
         return f"≥ {self.lower_bound}: {self.label}"
-
-
-class IndicatorResult(models.Model):
-    """A locally computed (predicted) value; recomputation replaces the row.
-
-    Official DVCQG values are stored elsewhere and never overwritten by this.
-    """
-
-    rule_set = models.ForeignKey(IndexRuleSet, on_delete=models.PROTECT, related_name="+")
-    period_start = models.DateField(_("từ ngày"))
-    period_end = models.DateField(_("đến ngày"))
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        verbose_name=_("đơn vị (trống: toàn tỉnh)"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    criterion_code = models.CharField(_("mã chỉ tiêu"), max_length=16)
-    numerator = models.DecimalField(_("tử số"), max_digits=14, decimal_places=2)
-    denominator = models.DecimalField(_("mẫu số"), max_digits=14, decimal_places=2)
-    ratio = models.DecimalField(_("tỷ lệ (%)"), max_digits=7, decimal_places=2)
-    score = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2)
-    max_points = models.DecimalField(_("điểm tối đa"), max_digits=6, decimal_places=2)
-    observable = models.BooleanField(_("cổng tự tính được"), default=True)
-    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    computed_at = models.DateTimeField(_("thời điểm tính"))
-
-    class Meta:
-        verbose_name = _("kết quả chỉ số 766 (dự tính)")
-        verbose_name_plural = _("kết quả chỉ số 766 (dự tính)")
-        ordering = ["period_start", "agency", "criterion_code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period_start", "period_end", "agency", "criterion_code"],
-                condition=Q(agency__isnull=False),
-                name="indicator_result_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["period_start", "period_end", "criterion_code"],
-                condition=Q(agency__isnull=True),
-                name="indicator_result_province",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.period_start}–{self.period_end} {self.agency_id or '*'} {self.criterion_code}"
-        )

@@ -1,0 +1,99 @@
+"""Criteria 5.1–5.3 for every unit at once.
+
+``feedback.selectors.pakn_criteria`` answers for one pool of units; calling
+it per unit would cost two queries per unit. Here the same aggregates are
+grouped by the handling unit, and each unit's subtree (and the province) adds
+its members' counts: every PAKN belongs to exactly one unit, so the sums equal
+the pooled answer (tests/indicators/test_pakn_grouped.py checks it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from feedback.models import Feedback, FeedbackReaction
+from feedback.selectors import _flag, _late_q  # the feedback app's own definitions
+
+KEYS = ("d52", "late52", "d53", "satisfied", "regulation", "official")
+
+
+def _reactions(value: str, until: datetime.datetime) -> Subquery:
+    return Subquery(
+        FeedbackReaction.objects.filter(feedback=OuterRef("pk"), value=value, created_at__lt=until)
+        .order_by()
+        .values("feedback")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def in_authority(
+    agency_ids: list[int] | None, until: datetime.datetime
+) -> models.QuerySet[Feedback]:  # noqa: F821
+    """Items under the units' authority at the period end (as ``feedback.selectors``)."""
+    items = Feedback.objects.filter(received_at__lt=until).exclude(forwarded_out_at__lt=until)
+    if agency_ids is not None:
+        items = items.filter(agency_id__in=agency_ids)
+    return items
+
+
+def scope_52(agency_ids, since, until):
+    return in_authority(agency_ids, until).filter(
+        Q(received_at__gte=since) | Q(finished_at__isnull=True) | Q(finished_at__gte=since)
+    )
+
+
+def received_53(agency_ids, since, until):
+    """5.3 rows: first received in the period, with their lateness and satisfaction flags."""
+    follow_up = Exists(Feedback.objects.filter(follow_up_of=OuterRef("pk"), received_at__lt=until))
+    return (
+        in_authority(agency_ids, until)
+        .filter(received_at__gte=since)
+        .annotate(
+            n_likes=Coalesce(_reactions("like", until), 0),
+            n_dislikes=Coalesce(_reactions("dislike", until), 0),
+            is_late=_flag(_late_q(until)),
+            is_followed=_flag(follow_up),
+        )
+        .annotate(is_disliked=_flag(Q(n_dislikes__gt=F("n_likes"))))
+    )
+
+
+def pakn_counts(
+    agency_ids: list[int] | None, since: datetime.datetime, until: datetime.datetime
+) -> dict[int, dict[str, int]]:
+    """Per handling unit: 5.2 denominator and late, 5.3 denominator and
+    satisfied, 5.1 split by subject. Two queries."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS, 0))
+    rows_52 = (
+        scope_52(agency_ids, since, until)
+        .values("agency_id")
+        .annotate(d=Count("pk"), late=Coalesce(Sum(_flag(_late_q(until))), 0))
+        .order_by()
+    )
+    for row in rows_52:
+        counts[row["agency_id"]].update(d52=row["d"], late52=row["late"])
+    rows_53 = (
+        received_53(agency_ids, since, until)
+        .values("agency_id")
+        .annotate(
+            d=Count("pk"),
+            satisfied=Count("pk", filter=Q(is_late=0, is_disliked=0, is_followed=0)),
+            regulation=Count("pk", filter=Q(subject="regulation")),
+            official=Count("pk", filter=Q(subject="official_behaviour")),
+        )
+        .order_by()
+    )
+    for row in rows_53:
+        counts[row["agency_id"]].update(
+            d53=row["d"],
+            satisfied=row["satisfied"],
+            regulation=row["regulation"],
+            official=row["official"],
+        )
+    return dict(counts)

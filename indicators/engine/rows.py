@@ -1,0 +1,453 @@
+"""Per-dossier values of a period and the criteria's predicates over them.
+
+One definition serves two readers:
+
+* the engine fills a temporary table (``DossierRow``) with the raw values of
+  every candidate dossier — each correlated sub-query evaluated once per
+  dossier — and counts with the predicates below in one grouped aggregate;
+* the drill-down and the predicted-loss list annotate ``Dossier`` querysets
+  with the very same expressions and filter with the very same predicates,
+  so a list always holds exactly the dossiers the counts say cost points.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DatabaseError, connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Mod
+from django.db.models.lookups import Exact, GreaterThan
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import (
+    DocumentKind,
+    Dossier,
+    DossierComponent,
+    DossierDocument,
+    Payment,
+    PaymentStatus,
+    PersonalDocument,
+    Status,
+    StatusHistory,
+    SupplementRequest,
+    SupplementStage,
+)
+from feedback.models import Feedback, Like, Rating
+from procedures.models import FeeItem
+
+from ..models import DossierRow, DueField, IndexRuleSet
+
+# Values of ``Dossier.sync_status`` that mean "accepted by DVCQG" (configurable here).
+SYNCED_STATUSES = ("synced",)
+STOP_STATUSES = (Status.STOPPED, Status.REJECTED, Status.WITHDRAWN)
+CITIZEN_APPLICANTS = ("citizen", "foreigner")
+NO_PAUSE = Value(datetime.timedelta(0), output_field=DurationField())
+
+
+def flag(condition: Q) -> Case:
+    """1 where the condition holds, else 0 (NULL comparisons count as "does not hold")."""
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def candidate_filter(since: datetime.datetime, until: datetime.datetime) -> Q:
+    """Dossiers that may matter for [since, until): received before its end and
+    either received in it or not finished before it started. A superset of
+    every criterion's denominator, on plain columns, so old finished dossiers
+    never reach the per-dossier sub-queries."""
+    return Q(received_at__lt=until) & (
+        Q(received_at__gte=since)
+        | Q(completed_at__gte=since)
+        | (Q(completed_at__isnull=True) & (Q(returned_at__isnull=True) | Q(returned_at__gte=since)))
+    )
+
+
+def raw_annotations(
+    since: datetime.datetime, until: datetime.datetime, rule_set: IndexRuleSet
+) -> dict[str, Any]:
+    """Per-dossier values (names = ``DossierRow`` columns) as ORM expressions."""
+    requests = SupplementRequest.objects.filter(
+        dossier=OuterRef("pk"),
+        stage=SupplementStage.DURING_PROCESSING,
+        requested_at__lt=until,
+    ).order_by()
+    n_requests = requests.values("dossier").annotate(n=Count("pk")).values("n")[:1]
+    pause = (
+        requests.filter(completed_at__lt=until)
+        .values("dossier")
+        .annotate(
+            d=Sum(
+                ExpressionWrapper(
+                    F("completed_at") - F("requested_at"), output_field=DurationField()
+                )
+            )
+        )
+        .values("d")[:1]
+    )
+    pending = (
+        requests.filter(Q(completed_at__isnull=True) | Q(completed_at__gte=until))
+        .values("dossier")
+        .annotate(t=Min("requested_at"))
+        .values("t")[:1]
+    )
+    stopped = (
+        StatusHistory.objects.filter(dossier=OuterRef("pk"), to_status__in=STOP_STATUSES)
+        .order_by()
+        .values("dossier")
+        .annotate(t=Min("at"))
+        .values("t")[:1]
+    )
+    if rule_set.due_field == DueField.CURRENT:
+        due = F("due_at")
+    else:
+        due = Coalesce(F(DueField.ORIGINAL), F("due_at"))
+    components = (
+        DossierComponent.objects.filter(dossier=OuterRef("pk"))
+        .order_by()
+        .values("dossier")
+        .annotate(
+            f=Max(flag(Q(is_digitised=True)))
+            + 2 * Max(flag(Q(is_reused=True)))
+            + 4 * Max(flag(Q(from_personal_store=True)))
+        )
+        .values("f")[:1]
+    )
+    payments = (
+        Payment.objects.filter(dossier=OuterRef("pk"))
+        .exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.FAILED])
+        .order_by()
+        .values("dossier")
+        .annotate(
+            f=Value(1)
+            + 2 * Max(flag(Q(amount_vnd__gt=0)))
+            + 4 * Max(flag(Q(status=PaymentStatus.PAID, gateway_flag__in=[1, 2])))
+        )
+        .values("f")[:1]
+    )
+    citizen = Q()
+    for kind in CITIZEN_APPLICANTS:
+        citizen |= Q(procedure_version__applicant_types__icontains=kind)
+    disliked = Rating.objects.filter(
+        dossier=OuterRef("pk"), like=Like.DISLIKE, submitted_at__gte=since, submitted_at__lt=until
+    )
+    with_pakn = Feedback.objects.filter(
+        dossier=OuterRef("pk"), received_at__gte=since, received_at__lt=until
+    )
+
+    def received_only(expression):
+        """Values only the criteria on dossiers received in the period read (1.4,
+        3.3–4.5b): carried-over dossiers skip their sub-queries and hold 0 / false."""
+        is_bool = isinstance(expression, Exists)
+        return Case(
+            When(received_at__gte=since, then=expression),
+            default=Value(False if is_bool else 0),
+            output_field=BooleanField() if is_bool else IntegerField(),
+        )
+
+    return {
+        "procedure_id": F("procedure_version__procedure_id"),
+        "field_id": F("procedure_version__field_id"),
+        # End-time priority (§2): processed > returned > stopped / rejected / withdrawn.
+        # COALESCE stops at the first value, so the history is read only when needed.
+        "end_at": Coalesce(
+            "completed_at", "returned_at", Subquery(stopped, output_field=DateTimeField())
+        ),
+        "due": ExpressionWrapper(due, output_field=DateTimeField()),
+        # Most dossiers have no supplement request: one hashed look-up decides
+        # whether the per-dossier sub-queries run at all.
+        "pause": Case(
+            When(Exists(requests), then=Subquery(pause, output_field=DurationField())),
+            default=None,
+            output_field=DurationField(),
+        ),
+        "n_requests": Case(
+            When(Exists(requests), then=Subquery(n_requests, output_field=IntegerField())),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        "pending_at": Case(
+            When(Exists(requests), then=Subquery(pending, output_field=DateTimeField())),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+        "paper": ExpressionWrapper(
+            Q(procedure_version__paper_result=True), output_field=BooleanField()
+        ),
+        "citizen": ExpressionWrapper(citizen, output_field=BooleanField()),
+        "e_result": received_only(
+            Exists(
+                DossierDocument.objects.filter(
+                    dossier=OuterRef("pk"), kind=DocumentKind.RESULT
+                ).exclude(file="")
+            )
+        ),
+        # Bits: 1 digitised, 2 reused, 4 from the personal store (one probe per dossier;
+        # see ``with_derived``).
+        "component_flags": received_only(
+            Coalesce(Subquery(components, output_field=IntegerField()), 0)
+        ),
+        "pushed": received_only(
+            Exists(PersonalDocument.objects.filter(source_dossier=OuterRef("pk"), is_result=True))
+        ),
+        "fee_bearing": received_only(
+            Exists(FeeItem.objects.filter(version=OuterRef("procedure_version"), amount_vnd__gt=0))
+        ),
+        # Bits over live payments: 1 any, 2 a non-zero fee list, 4 paid online (flag 1 or 2).
+        "payment_flags": received_only(
+            Coalesce(Subquery(payments, output_field=IntegerField()), 0)
+        ),
+        # 5.4: a "dislike" or a PAKN about the dossier during the period
+        # (feedback.selectors.dossiers_with_dislike_or_pakn, per dossier).
+        "marked": ExpressionWrapper(
+            Q(Exists(disliked)) | Q(Exists(with_pakn)), output_field=BooleanField()
+        ),
+    }
+
+
+def _bit(column: str, value: int) -> Exact:
+    return Exact(Mod(F(column) / value, 2), 1)
+
+
+def with_derived(rows: QuerySet, until: datetime.datetime) -> QuerySet:
+    """Add the component and payment flags, ``deadline`` (due + completed
+    supplement pauses) and ``on_time`` (criterion 2.1, judged at the period
+    end) to rows that carry the raw values."""
+    rows = rows.annotate(
+        digitised=_bit("component_flags", 1),
+        reused=_bit("component_flags", 2),
+        from_store=_bit("component_flags", 4),
+        has_payment=GreaterThan(F("payment_flags"), 0),
+        nonzero_payment=_bit("payment_flags", 2),
+        paid_online=_bit("payment_flags", 4),
+        deadline=ExpressionWrapper(
+            F("due") + Coalesce(F("pause"), NO_PAUSE), output_field=DateTimeField()
+        ),
+    )
+    return rows.annotate(
+        on_time=Case(
+            # More than one supplement request: late whatever the dates.
+            When(n_requests__gt=1, then=Value(0)),
+            When(due__isnull=True, then=Value(1)),
+            # Waiting for the citizen at the period end: the request time is the end time.
+            When(pending_at__isnull=False, pending_at__lte=F("deadline"), then=Value(1)),
+            When(pending_at__isnull=False, then=Value(0)),
+            When(end_at__lt=until, end_at__lte=F("deadline"), then=Value(1)),
+            When(end_at__lt=until, then=Value(0)),
+            # Open at the period end: within deadline if not yet due then.
+            When(deadline__gte=until, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def annotated_dossiers(
+    queryset: QuerySet[Dossier],
+    since: datetime.datetime,
+    until: datetime.datetime,
+    rule_set: IndexRuleSet,
+) -> QuerySet[Dossier]:
+    """``Dossier`` rows with the same values the engine's table holds (for lists)."""
+    rows = queryset.filter(candidate_filter(since, until)).annotate(
+        **raw_annotations(since, until, rule_set)
+    )
+    return with_derived(rows, until)
+
+
+# --- the criteria over those values --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierCriterion:
+    """Denominator and numerator of a dossier-based criterion; ``reasons`` say,
+    first match wins, why a dossier of the denominator is not in the numerator."""
+
+    code: str
+    denominator: Q
+    numerator: Q
+    reasons: tuple[tuple[Q, Promise], ...]
+
+
+def in_period_scope(since: datetime.datetime) -> Q:
+    """2.1 / 5.4 scope: received in the period, plus carried-over open dossiers."""
+    return Q(received_at__gte=since) | Q(end_at__isnull=True) | Q(end_at__gte=since)
+
+
+def dossier_criteria(
+    since: datetime.datetime, until: datetime.datetime, rule_set: IndexRuleSet
+) -> dict[str, DossierCriterion]:
+    received = Q(received_at__gte=since)
+    in_21 = in_period_scope(since)
+    late = Q(on_time=0)
+    e_ok = Q(paper=False) | Q(e_result=True)
+    stopped = Q(status__in=STOP_STATUSES)
+    finished = Q(completed_at__lt=until) | Q(returned_at__lt=until)
+    # 4.1: paper-result dossiers, finished (or, if configured, also open); never stopped.
+    d41 = (
+        received & Q(paper=True) & ~stopped & (Q() if rule_set.e_result_include_open else finished)
+    )
+    # 3.6: fee-bearing, minus dossiers whose fee list is all zero.
+    d36 = received & Q(fee_bearing=True) & ~(Q(has_payment=True) & Q(nonzero_payment=False))
+    no_e_result = Q(paper=True, e_result=False)
+    criteria = [
+        DossierCriterion(
+            "1.4",
+            received,
+            Q(sync_status__in=SYNCED_STATUSES),
+            ((Q(), _("Chưa đồng bộ lên Cổng Dịch vụ công quốc gia")),),
+        ),
+        DossierCriterion(
+            "2.1",
+            in_21,
+            Q(on_time=1),
+            (
+                (Q(n_requests__gt=1), _("Yêu cầu bổ sung hồ sơ nhiều hơn một lần")),
+                (Q(pending_at__isnull=False), _("Yêu cầu bổ sung sau khi đã quá hạn")),
+                (Q(end_at__lt=until), _("Kết thúc xử lý sau ngày hẹn trả")),
+                (Q(), _("Chưa giải quyết xong, đã quá hạn tại thời điểm cuối kỳ")),
+            ),
+        ),
+        DossierCriterion(
+            "3.3",
+            received,
+            Q(channel=2) & e_ok,
+            (
+                (~Q(channel=2), _("Không nộp trực tuyến")),
+                (Q(), _("Nộp trực tuyến nhưng kết quả giấy chưa có bản điện tử")),
+            ),
+        ),
+        DossierCriterion(
+            "3.6", d36, Q(paid_online=True), ((Q(), _("Chưa thanh toán trực tuyến")),)
+        ),
+        DossierCriterion("4.1", d41, Q(e_result=True), ((Q(), _("Chưa có tệp kết quả điện tử")),)),
+        DossierCriterion(
+            "4.2",
+            received,
+            Q(digitised=True) & e_ok,
+            (
+                (Q(digitised=False), _("Chưa số hóa thành phần hồ sơ")),
+                (no_e_result, _("Chưa có tệp kết quả điện tử")),
+            ),
+        ),
+        DossierCriterion(
+            "4.3", received, Q(reused=True), ((Q(), _("Không tái sử dụng dữ liệu đã số hóa")),)
+        ),
+        DossierCriterion(
+            "4.4",
+            received,
+            Q(from_store=True) | Q(pushed=True),
+            ((Q(), _("Không lấy giấy tờ từ, không đẩy kết quả vào kho dữ liệu cá nhân")),),
+        ),
+        DossierCriterion(
+            "4.5b",
+            received,
+            Q(vneid_verified=True) | Q(population_db_used=True) | Q(from_store=True),
+            ((Q(), _("Không khai thác dữ liệu dân cư (VNeID, CSDL dân cư)")),),
+        ),
+        DossierCriterion(
+            "5.4",
+            in_21,
+            Q(on_time=1) & Q(marked=False),
+            (
+                (late & Q(marked=True), _("Trễ hạn và bị đánh giá không hài lòng hoặc có PAKN")),
+                (late, _("Trễ hạn")),
+                (Q(), _("Bị đánh giá không hài lòng hoặc có PAKN")),
+            ),
+        ),
+    ]
+    return {c.code: c for c in criteria}
+
+
+def reason_expression(criterion: DossierCriterion) -> Case:
+    """The first matching reason, as a SQL CASE (text in the active language)."""
+    whens, default = [], ""
+    for condition, text in criterion.reasons:
+        if not condition:  # Q(): every remaining row
+            default = str(text)
+            break
+        whens.append(When(condition, then=Value(str(text))))
+    return Case(*whens, default=Value(default))
+
+
+def key(code: str) -> str:
+    """ "2.1" → "2_1": a safe SQL alias."""
+    return code.replace(".", "_")
+
+
+# --- the temporary table ---------------------------------------------------------------------
+
+ROW_FIELDS = [f.name for f in DossierRow._meta.concrete_fields]
+
+
+def _table() -> str:
+    schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    return f"{schema}.{connection.ops.quote_name(DossierRow._meta.db_table)}"
+
+
+def _drop() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_table()}")
+
+
+@contextmanager
+def dossier_rows(
+    *,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    rule_set: IndexRuleSet,
+    agency_ids: list[int] | None = None,
+) -> Iterator[QuerySet[DossierRow]]:
+    """Fill the session's temporary table with the period's candidate dossiers
+    (of ``agency_ids``, or of the whole province) and yield a queryset over it
+    carrying ``deadline`` and ``on_time``. Three statements: drop, fill, drop
+    (five on PostgreSQL: JIT is switched off around the fill)."""
+    source = Dossier.objects.filter(candidate_filter(since, until))
+    if agency_ids is not None:
+        source = source.filter(receiving_agency_id__in=agency_ids)
+    source = source.annotate(**raw_annotations(since, until, rule_set)).values(*ROW_FIELDS)
+    sql, params = source.order_by().query.sql_with_params()
+    name = connection.ops.quote_name(DossierRow._meta.db_table)
+    _drop()
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            # Many sub-plans push the estimated cost over jit_above_cost; compiling
+            # them costs seconds while running them takes a fraction of that.
+            cursor.execute("SET jit = off")
+        try:
+            # The table name is a constant of this module, the body is the ORM's SQL.
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)
+        finally:
+            if postgres:
+                with suppress(DatabaseError):
+                    cursor.execute("RESET jit")
+    try:
+        yield with_derived(DossierRow.objects.all(), until)
+    finally:
+        # After a database error the transaction is aborted and rolls the table back anyway.
+        with suppress(DatabaseError):
+            _drop()

@@ -1,0 +1,257 @@
+"""Which dossiers, procedures or PAKN cost a unit its points on one criterion.
+
+Every list is built from the engine's own definitions — the per-dossier
+values and predicates of ``engine.rows``, the catalogue sets of
+``engine.catalogue``, the PAKN flags of ``engine.pakn`` — so its length is
+the gap between the criterion's denominator and numerator (for 5.4 without
+de-duplication, a dossier both late and disliked costs twice and is listed
+once, with both reasons). Querysets are returned unevaluated: paginate them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dossiers.models import Dossier
+from feedback.selectors import _flag, _late_q, period_bounds
+from tthc_portal.agencies.models import Agency
+
+from ..engine.catalogue import (
+    PARTS,
+    PROVINCIAL_LEVELS,
+    complete_q,
+    criterion_11,
+    criterion_12,
+    decision_items,
+    fee_bearing_q,
+    procedures_in_authority,
+)
+from ..engine.pakn import received_53, scope_52
+from ..engine.rows import annotated_dossiers, dossier_criteria, flag, reason_expression
+from ..models import Criterion, ReportPeriod
+from . import IndicatorError
+
+DOSSIER, PROCEDURE, PUBLICATION_ITEM, FEEDBACK, NONE = (
+    "dossier",
+    "procedure",
+    "publication_item",
+    "feedback",
+    "none",
+)
+CATALOGUE_CODES = ("3.1", "3.2", "3.5", "3.5b", "4.5a")
+
+
+@dataclass
+class CriterionCases:
+    """``queryset`` rows carry ``reason`` (Vietnamese text). ``kind`` says what
+    they are: dossiers.Dossier, procedures.Procedure, procedures.PublicationItem,
+    feedback.Feedback, or nothing for criteria without a list (2.2, 4.6, 5.1)."""
+
+    period: ReportPeriod
+    agency: Agency | None
+    criterion: Criterion
+    kind: str
+    queryset: QuerySet
+    description: str
+
+
+def _subtree_ids(agency: Agency | None) -> QuerySet | None:
+    if agency is None:
+        return None
+    return Agency.objects.filter(path__startswith=agency.path).values("pk")
+
+
+def _dossiers_of(agency: Agency | None) -> QuerySet[Dossier]:
+    dossiers = Dossier.objects.all()
+    if agency is not None:
+        dossiers = dossiers.filter(receiving_agency__path__startswith=agency.path)
+    return dossiers
+
+
+def dossier_cases(period: ReportPeriod, agency: Agency | None, code: str) -> QuerySet[Dossier]:
+    since, until = period_bounds(period.start, period.end)
+    criterion = dossier_criteria(since, until, period.rule_set)[code]
+    return (
+        annotated_dossiers(_dossiers_of(agency), since, until, period.rule_set)
+        .filter(criterion.denominator)
+        .annotate(passes=flag(criterion.numerator))
+        .filter(passes=0)
+        .annotate(reason=reason_expression(criterion))
+        .select_related("procedure_version", "receiving_agency", "current_step")
+        .order_by("received_at", "pk")
+    )
+
+
+def _period_dossiers(period: ReportPeriod, agency: Agency | None, condition: Q) -> Exists:
+    """Dossiers of the procedure received in the period by the unit's subtree."""
+    since, until = period_bounds(period.start, period.end)
+    dossiers = _dossiers_of(agency).filter(
+        condition,
+        procedure_version__procedure=OuterRef("pk"),
+        received_at__gte=since,
+        received_at__lt=until,
+    )
+    return Exists(dossiers)
+
+
+def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> QuerySet:
+    from procedures.models import Procedure
+
+    day = period.end
+    if code == "4.5a":
+        citizen = Q(procedure_version__applicant_types__icontains="citizen") | Q(
+            procedure_version__applicant_types__icontains="foreigner"
+        )
+        used = (
+            Q(vneid_verified=True)
+            | Q(population_db_used=True)
+            | Q(components__from_personal_store=True)
+        )
+        procedures = Procedure.objects.filter(_period_dossiers(period, agency, citizen)).exclude(
+            _period_dossiers(period, agency, used)
+        )
+        reason = _("Không hồ sơ nào trong kỳ khai thác dữ liệu dân cư")
+    elif code == "3.1":
+        procedures = procedures_in_authority(day, agency).filter(
+            current_version__online_level="none"
+        )
+        reason = _("Chưa cung cấp dịch vụ công trực tuyến")
+    elif code == "3.2":
+        procedures = (
+            procedures_in_authority(day, agency)
+            .exclude(current_version__online_level="none")
+            .exclude(_period_dossiers(period, agency, Q(channel=2)))
+        )
+        reason = _("Không phát sinh hồ sơ trực tuyến trong kỳ")
+    else:
+        procedures = procedures_in_authority(day, agency).filter(fee_bearing_q())
+        if agency is None:
+            procedures = procedures.filter(current_version__level__in=PROVINCIAL_LEVELS)
+        if code == "3.5":
+            listed = Q(Exists(_payments().filter(dossier=OuterRef("pk"), amount_vnd__gt=0)))
+            reason = _("Không có hồ sơ trong kỳ đồng bộ danh sách phí, lệ phí khác 0")
+        else:
+            listed = Q(
+                Exists(
+                    _payments().filter(
+                        dossier=OuterRef("pk"), status="paid", gateway_flag__in=[1, 2]
+                    )
+                )
+            )
+            reason = _("Không có giao dịch thanh toán trực tuyến trong kỳ")
+        procedures = procedures.exclude(_period_dossiers(period, agency, listed))
+    return (
+        procedures.annotate(reason=Value(reason))
+        .select_related("current_version__implementing_agency")
+        .order_by("code", "pk")
+    )
+
+
+def _payments():
+    from dossiers.models import Payment, PaymentStatus
+
+    return Payment.objects.exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.FAILED])
+
+
+def publication_cases(period: ReportPeriod, code: str) -> QuerySet:
+    from procedures.models import PublicationItem
+
+    if code == "1.1":
+        _ratio, late = criterion_11(period.start, period.end)
+        items = decision_items(period.start, period.end).filter(pk__in=late)
+        reason = _("Quyết định công bố ký sau hạn (trước ngày có hiệu lực của văn bản)")
+    else:
+        _ratio, late = criterion_12(period.start, period.end, period.rule_set)
+        items = PublicationItem.objects.filter(pk__in=late)
+        reason = _("Công khai trên CSDL quốc gia quá hạn hoặc chưa công khai")
+    return (
+        items.annotate(reason=Value(reason))
+        .select_related("task__agency", "ministry_decision", "procedure")
+        .order_by("task__chairman_decision_date", "pk")
+    )
+
+
+def incomplete_procedures(period: ReportPeriod) -> QuerySet:
+    whens = [When(~part, then=Value(str(text))) for part, text in PARTS]
+    return (
+        procedures_in_authority(period.end)
+        .annotate(complete=flag(complete_q()))
+        .filter(complete=0)
+        .annotate(reason=Case(*whens, default=Value("")))
+        .select_related("current_version")
+        .order_by("code", "pk")
+    )
+
+
+def feedback_cases(period: ReportPeriod, agency: Agency | None, code: str) -> QuerySet:
+    since, until = period_bounds(period.start, period.end)
+    ids = None if agency is None else list(_subtree_ids(agency).values_list("pk", flat=True))
+    if code == "5.2":
+        items = (
+            scope_52(ids, since, until)
+            .annotate(is_late=_flag(_late_q(until)))
+            .filter(is_late=1)
+            .annotate(reason=Value(_("Xử lý phản ánh, kiến nghị trễ hạn")))
+        )
+    else:
+        items = (
+            received_53(ids, since, until)
+            .filter(Q(is_late=1) | Q(is_disliked=1) | Q(is_followed=1))
+            .annotate(
+                reason=Case(
+                    When(is_late=1, then=Value(_("Xử lý trễ hạn"))),
+                    When(is_disliked=1, then=Value(_("Người dân không hài lòng với kết quả"))),
+                    default=Value(_("Có phản ánh tiếp về kết quả xử lý")),
+                )
+            )
+        )
+    return items.select_related("agency").order_by("received_at", "pk")
+
+
+DESCRIPTIONS = {
+    DOSSIER: gettext_lazy("Hồ sơ thuộc mẫu số nhưng không đạt chỉ tiêu trong kỳ"),
+    PROCEDURE: gettext_lazy("Thủ tục thuộc mẫu số nhưng không đạt chỉ tiêu"),
+    PUBLICATION_ITEM: gettext_lazy(
+        "Thủ tục trong các quyết định công bố không đạt chỉ tiêu (toàn tỉnh)"
+    ),
+    FEEDBACK: gettext_lazy("Phản ánh, kiến nghị làm giảm điểm chỉ tiêu"),
+    NONE: gettext_lazy("Chỉ tiêu này không có danh sách chi tiết"),
+}
+
+
+def criterion_cases(
+    *, period: ReportPeriod, agency: Agency | None, criterion_code: str
+) -> CriterionCases:
+    """The items that cost ``agency`` (None: the province) points on one
+    criterion in ``period``, each with a short Vietnamese ``reason``."""
+    criterion = (
+        Criterion.objects.filter(rule_set=period.rule_set, code=criterion_code)
+        .select_related("group")
+        .first()
+    )
+    if criterion is None:
+        raise IndicatorError(
+            _("Không có chỉ tiêu “%(code)s” trong bộ chỉ số của kỳ này.") % {"code": criterion_code}
+        )
+    code = criterion.code
+    since, until = period_bounds(period.start, period.end)
+    if code in dossier_criteria(since, until, period.rule_set):
+        kind, queryset = DOSSIER, dossier_cases(period, agency, code)
+    elif code in CATALOGUE_CODES:
+        kind, queryset = PROCEDURE, procedure_cases(period, agency, code)
+    elif code in ("1.1", "1.2"):
+        kind, queryset = PUBLICATION_ITEM, publication_cases(period, code)
+    elif code == "1.3":
+        kind, queryset = PROCEDURE, incomplete_procedures(period)
+    elif code in ("5.2", "5.3"):
+        kind, queryset = FEEDBACK, feedback_cases(period, agency, code)
+    else:
+        kind, queryset = NONE, Dossier.objects.none().annotate(reason=Value(""))
+    return CriterionCases(period, agency, criterion, kind, queryset, str(DESCRIPTIONS[kind]))
+
+
+__all__ = ["CriterionCases", "criterion_cases", "dossier_cases"]

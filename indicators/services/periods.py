@@ -1,0 +1,351 @@
+"""Report periods: open, compute (now or in the background), publish and freeze.
+
+A period's results are replaced by every recomputation while it is open.
+Publishing freezes them: recomputation is refused from then on and nothing
+here writes to a published period's rows again (indicators-766.md §5).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tthc_portal.agencies.models import Agency
+from tthc_portal.agencies.selectors import province_root
+from tthc_portal.audit.services import audit_record
+
+from .. import engine
+from ..models import (
+    ACTIVE_RUN_STATUSES,
+    IndexRuleSet,
+    IndicatorResult,
+    PeriodStatus,
+    RecomputeRun,
+    ReportPeriod,
+    RunStatus,
+)
+from ..periods import current_month_label, parse_label, previous_month_label
+from . import IndicatorError
+
+# A queued or running computation older than this is taken as dead (worker lost).
+STALE_RUN = datetime.timedelta(hours=2)
+BULK_BATCH = 1000
+
+
+# --- opening ------------------------------------------------------------------------------------
+
+
+def period_get_or_create(label: str, *, reporting_15th: bool = False) -> ReportPeriod:
+    """The period named ``label`` ("2025-05", "2025-Q2", "2025"), opened with the
+    rule set in force on its first day if it does not exist yet."""
+    try:
+        normal, kind, start, end = parse_label(label, reporting_15th=reporting_15th)
+    except ValueError:
+        raise IndicatorError(
+            _(
+                "Kỳ “%(label)s” không hợp lệ: nhập tháng (ví dụ 2025-05), "
+                "quý (2025-Q2) hoặc năm (2025)."
+            )
+            % {"label": label}
+        ) from None
+    existing = ReportPeriod.objects.filter(label=normal, reporting_15th=reporting_15th).first()
+    if existing is not None:
+        return existing
+    try:
+        rule_set = IndexRuleSet.in_force(start)
+    except IndexRuleSet.DoesNotExist:
+        raise IndicatorError(
+            _("Chưa có bộ chỉ số 766 áp dụng cho kỳ bắt đầu ngày %(day)s.")
+            % {"day": f"{start:%d/%m/%Y}"}
+        ) from None
+    period, _created = ReportPeriod.objects.get_or_create(
+        label=normal,
+        reporting_15th=reporting_15th,
+        defaults={"kind": kind, "start": start, "end": end, "rule_set": rule_set},
+    )
+    return period
+
+
+def period_current(
+    today: datetime.date | None = None, *, reporting_15th: bool | None = None
+) -> ReportPeriod:
+    """The month period containing ``today`` (15th–14th if the rule set says so)."""
+    today = today or timezone.localdate()
+    if reporting_15th is None:
+        reporting_15th = IndexRuleSet.in_force(today).period_start_day > 1
+    return period_get_or_create(
+        current_month_label(today, reporting_15th=reporting_15th), reporting_15th=reporting_15th
+    )
+
+
+def period_previous(period: ReportPeriod) -> ReportPeriod:
+    """The month before a month period (same variant)."""
+    return period_get_or_create(
+        previous_month_label(period.label), reporting_15th=period.reporting_15th
+    )
+
+
+# --- guards -------------------------------------------------------------------------------------
+
+
+def _require_view(actor, agency: Agency | None) -> None:
+    """Computing is open to the system (``actor=None``) and to whoever may view
+    the unit's indicators (the province root for a whole-province run)."""
+    if actor is None:
+        return
+    target = agency or province_root()
+    if target is None or not actor.has_perm("agencies.view_indicators", target):
+        raise PermissionDenied("view_indicators")
+
+
+def _published_error(period: ReportPeriod) -> IndicatorError:
+    if period.published_at is None:
+        return IndicatorError(
+            _("Kỳ %(period)s đã được công bố: số liệu đã chốt, không thể tính lại.")
+            % {"period": period.title}
+        )
+    return IndicatorError(
+        _("Kỳ %(period)s đã được công bố lúc %(when)s: số liệu đã chốt, không thể tính lại.")
+        % {
+            "period": period.title,
+            "when": f"{timezone.localtime(period.published_at):%H:%M %d/%m/%Y}",
+        }
+    )
+
+
+def _lock_open(period: ReportPeriod) -> ReportPeriod:
+    """Lock the period row; refuse if published; retire runs a lost worker left behind."""
+    period = ReportPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_published:
+        raise _published_error(period)
+    RecomputeRun.objects.filter(
+        period=period,
+        status__in=ACTIVE_RUN_STATUSES,
+        created_at__lt=timezone.now() - STALE_RUN,
+    ).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        message=_("Quá thời gian chờ: lượt tính đã bị hủy."),
+    )
+    return period
+
+
+# --- computing and storing ----------------------------------------------------------------------
+
+
+def _scope_for(agency: Agency | None) -> engine.Scope:
+    """Whole province: every active unit and the province row. One unit: it and
+    the active units under it (the province row is left alone)."""
+    if agency is None:
+        return engine.resolve_scope(None)
+    ids = Agency.objects.filter(path__startswith=agency.path, is_active=True).values_list(
+        "pk", flat=True
+    )
+    return engine.resolve_scope(list(ids))
+
+
+def period_compute(
+    period: ReportPeriod, agency: Agency | None = None, progress: engine.Progress | None = None
+) -> list[engine.CriterionResult]:
+    """Compute without storing (whole province with its row, or one unit and its subtree)."""
+    scope = _scope_for(agency)
+    inputs = engine.gather(
+        period.start,
+        period.end,
+        scope,
+        rule_set=period.rule_set,
+        kind=period.kind,
+        progress=progress,
+    )
+    return engine.score_units(inputs, scope, province=agency is None)
+
+
+def _results_replace(
+    period: ReportPeriod, results: list[engine.CriterionResult], agency: Agency | None
+) -> int:
+    """Replace the period's rows for the computed units. Caller holds the period
+    lock and has checked that it is open."""
+    now = timezone.now()
+    rows = IndicatorResult.objects.filter(period=period)
+    if agency is not None:
+        rows = rows.filter(agency_id__in={r.agency_id for r in results})
+    rows.delete()
+    IndicatorResult.objects.bulk_create(
+        (
+            IndicatorResult(
+                period=period,
+                rule_set_id=period.rule_set_id,
+                period_start=period.start,
+                period_end=period.end,
+                agency_id=r.agency_id,
+                criterion_code=r.code,
+                group_code=r.group_code,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                ratio=r.ratio,
+                score=r.score,
+                max_points=r.max_points,
+                observable=r.observable,
+                source=r.source,
+                note=r.note[:255],
+                computed_at=now,
+            )
+            for r in results
+        ),
+        batch_size=BULK_BATCH,
+    )
+    period.computed_at = now
+    period.save(update_fields=["computed_at"])
+    return len(results)
+
+
+def _finish(run: RecomputeRun, count: int) -> None:
+    run.status = RunStatus.DONE
+    run.progress = 100
+    run.results_count = count
+    run.finished_at = timezone.now()
+    run.message = _("Đã tính xong %(n)s kết quả.") % {"n": count}
+    run.save(update_fields=["status", "progress", "results_count", "finished_at", "message"])
+
+
+@transaction.atomic
+def period_recompute(*, actor, period: ReportPeriod, agency: Agency | None = None) -> RecomputeRun:
+    """Compute and store now, in one transaction (the nightly job and the command)."""
+    _require_view(actor, agency)
+    period = _lock_open(period)
+    if period.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
+        raise IndicatorError(_("Kỳ này đang được tính lại, vui lòng chờ trong giây lát."))
+    run = RecomputeRun.objects.create(
+        period=period,
+        agency=agency,
+        status=RunStatus.RUNNING,
+        requested_by=actor,
+        started_at=timezone.now(),
+    )
+    count = _results_replace(period, period_compute(period, agency), agency)
+    _finish(run, count)
+    audit_record(
+        actor=actor,
+        action="indicator_period.recompute",
+        target=period,
+        after={"agency": agency.code if agency else None, "results": count},
+    )
+    return run
+
+
+def period_recompute_async(*, actor, period: ReportPeriod) -> RecomputeRun:
+    """Queue a whole-province computation; the page polls the returned run.
+    A computation already queued or running is returned instead of a second one."""
+    from ..tasks import recompute_period_task
+
+    _require_view(actor, None)
+    with transaction.atomic():
+        period = _lock_open(period)
+        active = period.runs.filter(status__in=ACTIVE_RUN_STATUSES).first()
+        if active is not None:
+            return active
+        run = RecomputeRun.objects.create(
+            period=period, requested_by=actor, message=_("Đang chờ đến lượt tính.")
+        )
+        audit_record(actor=actor, action="indicator_period.recompute_queued", target=period)
+        transaction.on_commit(lambda: recompute_period_task.delay(run.pk))
+    return run
+
+
+def run_execute(*, run_id: int) -> RecomputeRun:
+    """Carry out a queued run (the Celery task): counts outside any transaction,
+    updating ``progress`` as it goes, then stores under the period lock."""
+    taken = RecomputeRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING,
+        started_at=timezone.now(),
+        progress=1,
+        message=_("Đang bắt đầu tính."),
+    )
+    run = RecomputeRun.objects.select_related("period__rule_set", "agency").get(pk=run_id)
+    if not taken:
+        return run  # already taken by another worker, or finished
+
+    def progress(percent: int, message: str) -> None:
+        RecomputeRun.objects.filter(pk=run_id).update(
+            progress=max(1, min(percent, 99)), message=str(message)[:500]
+        )
+
+    try:
+        if run.period.is_published:
+            raise _published_error(run.period)
+        results = period_compute(run.period, run.agency, progress)
+        progress(95, _("Đang lưu kết quả."))
+        with transaction.atomic():
+            period = _lock_open(run.period)
+            count = _results_replace(period, results, run.agency)
+            _finish(run, count)
+            audit_record(
+                actor=run.requested_by,
+                action="indicator_period.recompute",
+                target=period,
+                after={"run": run.pk, "results": count},
+            )
+    except IndicatorError as exc:
+        _fail(run_id, exc.message)
+    except Exception:
+        _fail(run_id, _("Lỗi hệ thống khi tính chỉ số; quản trị viên đã được ghi nhận."))
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _fail(run_id: int, message: str) -> None:
+    RecomputeRun.objects.filter(pk=run_id).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), message=str(message)[:500]
+    )
+
+
+# --- publishing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_publish(*, actor, period: ReportPeriod) -> ReportPeriod:
+    """Freeze the period's figures (``publish_indicators`` on the province).
+
+    Computes the whole province first if that was never done. Only a period
+    that has ended can be published.
+    """
+    province = province_root()
+    if (
+        actor is None
+        or province is None
+        or not actor.has_perm("agencies.publish_indicators", province)
+    ):
+        raise PermissionDenied("publish_indicators")
+    period = _lock_open(period)
+    if period.end >= timezone.localdate():
+        raise IndicatorError(
+            _("Kỳ %(period)s chưa kết thúc (đến hết ngày %(end)s): chưa thể công bố.")
+            % {"period": period.title, "end": f"{period.end:%d/%m/%Y}"}
+        )
+    if period.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
+        raise IndicatorError(_("Kỳ này đang được tính lại; vui lòng công bố sau khi tính xong."))
+    has_province = period.results.filter(agency__isnull=True).exists()
+    if period.computed_at is None or not has_province:
+        count = _results_replace(period, period_compute(period, None), None)
+        run = RecomputeRun.objects.create(
+            period=period, status=RunStatus.RUNNING, requested_by=actor, started_at=timezone.now()
+        )
+        _finish(run, count)
+    period.status = PeriodStatus.PUBLISHED
+    period.published_at = timezone.now()
+    period.published_by = actor
+    period.save(update_fields=["status", "published_at", "published_by"])
+    total = sum(r.score for r in period.results.filter(agency__isnull=True).only("score"))
+    audit_record(
+        actor=actor,
+        action="indicator_period.publish",
+        target=period,
+        before={"status": PeriodStatus.OPEN},
+        after={"status": PeriodStatus.PUBLISHED, "province_total": total},
+    )
+    return period
