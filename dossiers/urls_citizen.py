@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import citizen
+from .views import citizen, citizen_result
 
 urlpatterns = [
     path("", citizen.my_dossiers, name="my_dossiers"),
@@ -20,4 +20,7 @@ urlpatterns = [
         name="component_download",
     ),
     path("<int:pk>/giay-to/<int:component_pk>/xoa/", citizen.remove, name="component_remove"),
+    path("<int:pk>/rut-ho-so/", citizen_result.withdraw, name="withdraw"),
+    path("<int:pk>/ket-qua/", citizen_result.result, name="result"),
+    path("<int:pk>/ket-qua/tai-ve/", citizen_result.result_download, name="result_download"),
 ]

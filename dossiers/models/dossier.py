@@ -142,6 +142,8 @@ class Dossier(models.Model):
     due_soon = models.BooleanField(_("sắp đến hạn"), default=False)
     is_overdue = models.BooleanField(_("quá hạn"), default=False)
     apology_issued = models.BooleanField(_("đã có phiếu xin lỗi"), default=False)
+    # When the sweep asked the head to decide on an apology (once per deadline).
+    apology_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
 

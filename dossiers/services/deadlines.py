@@ -68,5 +68,7 @@ def refresh_due(dossier: Dossier) -> list[str]:
                 if paused
                 else apology.new_due_at
             )
+    # A new deadline: flags and the apology reminder start afresh.
     dossier.due_soon = dossier.is_overdue = False
-    return ["due_at", "due_soon", "is_overdue"]
+    dossier.apology_requested_at = None
+    return ["due_at", "due_soon", "is_overdue", "apology_requested_at"]

@@ -40,7 +40,15 @@ class SweepReport:
     steps_due_soon: int
     steps_overdue: int
     steps_cleared: int
+    apologies_requested: int
     heads_notified: int
+
+
+def apology_horizon(now: datetime) -> datetime:
+    """Heads are asked early enough that an apology is still allowed (it needs
+    1 working day's notice): by default 2 working days before the deadline."""
+    hours = settings.TTHC.get("APOLOGY_REMINDER_WORKING_HOURS", 16)
+    return get_calendar().add_working_hours(now, hours)
 
 
 def thresholds(now: datetime) -> tuple[datetime, datetime]:
@@ -91,12 +99,25 @@ def deadlines_sweep(now: datetime | None = None) -> SweepReport:
         overdue = _flip(open_dossiers, "is_overdue", Q(due_at__lte=now))
         steps_soon = _flip(open_steps, "due_soon", Q(due_at__gt=now, due_at__lte=regular))
         steps_overdue = _flip(open_steps, "is_overdue", Q(due_at__lte=now))
-        notified = _ask_for_apologies(soon) if soon else 0
+        # Ask each head once per deadline, while an apology can still be issued.
+        ask = list(
+            open_dossiers.filter(
+                apology_issued=False, apology_requested_at__isnull=True,
+                due_at__gt=now, due_at__lte=apology_horizon(now),
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )  # fmt: skip
+        if ask:
+            Dossier.objects.filter(pk__in=ask, apology_requested_at__isnull=True).update(
+                apology_requested_at=now
+            )
+        notified = _ask_for_apologies(ask) if ask else 0
         report = SweepReport(
             dossiers_due_soon=len(soon), dossiers_overdue=len(overdue),
             dossiers_cleared=cleared, steps_due_soon=len(steps_soon),
             steps_overdue=len(steps_overdue), steps_cleared=steps_cleared,
-            heads_notified=notified,
+            apologies_requested=len(ask), heads_notified=notified,
         )  # fmt: skip
         if any(vars(report).values()):
             logger.info("Deadline sweep: %s", report)

@@ -105,7 +105,7 @@ def step_assign(*, actor, step: DossierStep | int, assignee) -> DossierStep:
     if not assignee.has_perm(f"agencies.{role_perm(step.role)}", step.agency):
         raise DossierError(
             _("%(name)s không có quyền xử lý bước này tại %(agency)s.")
-            % {"name": assignee.get_full_name() or assignee.username, "agency": step.agency}
+            % {"name": assignee.display_name, "agency": step.agency}
         )
 
     def apply(locked: Dossier):
@@ -122,7 +122,7 @@ def step_assign(*, actor, step: DossierStep | int, assignee) -> DossierStep:
 
     dossier_transition(
         actor=actor, dossier=step.dossier_id, action="assign", apply=apply, agency=step.agency,
-        note=_("Phân công: %(name)s") % {"name": assignee.get_full_name() or assignee.username},
+        note=_("Phân công: %(name)s") % {"name": assignee.display_name},
     )  # fmt: skip
     step.refresh_from_db()
     return step

@@ -135,7 +135,7 @@ def result_sign(locked: Dossier, draft: DossierDocument, *, signer) -> DossierDo
     signed = pdf_sign(
         unsigned,
         agency=agency,
-        signer_name=signer.get_full_name() or signer.username,
+        signer_name=signer.display_name,
         reason=_("Phê duyệt kết quả giải quyết hồ sơ %(code)s") % {"code": locked.code},
         location=settings.TTHC["PROVINCE_NAME"],
         actor=signer,

@@ -48,6 +48,10 @@ def _visible_document(request: HttpRequest, pk: int) -> DossierDocument:
         document.dossier = dossier_for_user(request.user, document.dossier_id)
     except Dossier.DoesNotExist:
         raise Http404 from None
+    unsigned_result = document.kind == DocumentKind.RESULT and document.signed_at is None
+    if unsigned_result and document.dossier.applicant_id == request.user.pk:
+        # A result draft is internal until the head signs it.
+        raise Http404
     return document
 
 

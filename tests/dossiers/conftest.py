@@ -51,3 +51,7 @@ def online_procedure(province) -> Procedure:
                            online_amount_vnd=50000)  # fmt: skip
     procedure.refresh_from_db()
     return procedure
+
+
+# Processing tests share a fixed workflow and a movable clock.
+from tests.dossiers.processing import clock, workflow_procedure  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from dossiers.models import Apology, DocumentKind, Status
 from dossiers.services import DossierError
 from dossiers.services.apology import apology_allowed, apology_issue
-from tests.dossiers.processing import at, clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import at, in_processing
 from tthc_portal.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +36,12 @@ def test_apology_sets_the_new_date_and_keeps_the_original(users, dossier, clock)
     assert apology.original_due_at == at(2025, 3, 7, 9, 0)
     assert dossier.documents.filter(kind=DocumentKind.APOLOGY, source_id=apology.pk).exists()
     # The citizen gets it by e-mail and SMS through the outbox.
+    outbox = OutboxMessage.objects.filter(topic=f"dossiers.dossier:{dossier.pk}")
     channels = set(
-        OutboxMessage.objects.filter(topic=f"dossiers.dossier:{dossier.pk}", subject__contains="xin lỗi")
-        .values_list("channel", flat=True)
+        outbox.filter(subject__contains="xin lỗi").values_list("channel", flat=True)
     ) | set(
-        OutboxMessage.objects.filter(topic=f"dossiers.dossier:{dossier.pk}", channel="sms",
-                                     body__contains="Xin loi").values_list("channel", flat=True)
-    )  # fmt: skip
+        outbox.filter(channel="sms", body__contains="Xin loi").values_list("channel", flat=True)
+    )
     assert channels == {"email", "sms"}
 
 

@@ -11,7 +11,7 @@ from dossiers.services.decisions import dossier_approve, supplement_draft, suppl
 from dossiers.services.processing import step_complete
 from dossiers.services.results import result_draft_upload
 from tests.dossiers.files import make_pdf, upload
-from tests.dossiers.processing import at, clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import at, in_processing
 from tthc_portal.notifications.models import MessageTemplate, OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from dossiers.models import Dossier, DossierStep
 from dossiers.services.apology import apology_issue
 from dossiers.services.overdue import deadlines_sweep
-from tests.dossiers.processing import at, clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import at, in_processing
 from tthc_portal.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -21,21 +21,26 @@ def _heads_messages():
 def test_sweep_flags_once_and_notifies_once(users, workflow_procedure, clock):
     # Due Fri 07/03/2025 09:00 (4 working days from Mon 09:00).
     dossier = in_processing(users, workflow_procedure, clock, 2025, 3, 3, 9, 0)
-    clock.set(2025, 3, 5, 9, 0)  # two working days left: nothing due soon yet
+    clock.set(2025, 3, 4, 9, 0)  # three working days left: nothing to do for the dossier
     report = deadlines_sweep(clock.now)
-    assert report.dossiers_due_soon == 0
+    assert (report.dossiers_due_soon, report.apologies_requested) == (0, 0)
     # The head step (due Mon 14:00) is overdue by now.
     assert report.steps_overdue == 1
-    clock.set(2025, 3, 6, 10, 0)  # 7 working hours left (< 1 working day)
-    first = deadlines_sweep(clock.now)
-    assert first.dossiers_due_soon == 1 and first.heads_notified >= 1
+    # Two working days left: the head is asked to decide on an apology while one
+    # can still be issued (it needs a working day's notice).
+    clock.set(2025, 3, 5, 9, 0)
+    asked = deadlines_sweep(clock.now)
+    assert asked.apologies_requested == 1 and asked.heads_notified >= 1
+    assert asked.dossiers_due_soon == 0
     sent = _heads_messages().count()
-    assert sent >= 1
     message = _heads_messages().first()
     assert dossier.code in message.body and "xin lỗi" in message.body
+    clock.set(2025, 3, 6, 10, 0)  # 7 working hours left (< 1 working day): due soon
+    first = deadlines_sweep(clock.now)
+    assert first.dossiers_due_soon == 1 and first.heads_notified == 0
     second = deadlines_sweep(clock.now)
     assert second.dossiers_due_soon == 0 and second.heads_notified == 0
-    assert second.steps_overdue == 0
+    assert second.steps_overdue == 0 and second.apologies_requested == 0
     assert _heads_messages().count() == sent
     clock.set(2025, 3, 7, 9, 30)
     third = deadlines_sweep(clock.now)
@@ -43,6 +48,7 @@ def test_sweep_flags_once_and_notifies_once(users, workflow_procedure, clock):
     assert deadlines_sweep(clock.now).dossiers_overdue == 0
     flags = Dossier.objects.values_list("due_soon", "is_overdue").get(pk=dossier.pk)
     assert flags == (True, True)
+    assert _heads_messages().count() == sent
 
 
 def test_a_moved_deadline_clears_its_flags(users, workflow_procedure, clock):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from dossiers.models import DossierStep, StatusHistory, Status, StepKind, Timeliness
+from dossiers.models import DossierStep, Status, StatusHistory, StepKind, Timeliness
 from dossiers.services import DossierError
 from dossiers.services.processing import (
     consult_answer,
@@ -16,7 +16,7 @@ from dossiers.services.processing import (
     step_send_back,
 )
 from tests.dossiers.conftest import HEALTH
-from tests.dossiers.processing import at, clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import at, in_processing
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from dossiers.services import DossierError
 from dossiers.services.decisions import supplement_draft, supplement_issue, supplement_warning
 from dossiers.services.processing import step_complete
 from dossiers.services.submission import dossier_supplement
-from tests.dossiers.processing import at, clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import at, in_processing
 
 pytestmark = pytest.mark.django_db
 ITEMS = [{"name": "Bản sao quyết định bổ nhiệm", "reason": "Bản sao không rõ nét"}]
@@ -84,9 +84,7 @@ def test_second_request_is_warned_justified_and_counts_late(users, workflow_proc
     )  # fmt: skip
     with pytest.raises(DossierError, match="trễ hạn"):
         supplement_issue(actor=users["lanhdao.tuphap"], request=second)
-    dossier = supplement_issue(
-        actor=users["lanhdao.tuphap"], request=second, acknowledge_late=True
-    )
+    dossier = supplement_issue(actor=users["lanhdao.tuphap"], request=second, acknowledge_late=True)
     assert dossier.supplement_count == 2
     clock.set(2025, 3, 5, 9, 0)
     dossier = dossier_supplement(actor=users["001085012345"], dossier=dossier)
@@ -102,5 +100,7 @@ def test_second_request_is_warned_justified_and_counts_late(users, workflow_proc
     results = compute(
         datetime.date(2025, 3, 1), datetime.date(2025, 3, 31), [dossier.receiving_agency_id]
     )
-    on_time = next(r for r in results if r.code == "2.1" and r.agency_id == dossier.receiving_agency_id)
+    on_time = next(
+        r for r in results if r.code == "2.1" and r.agency_id == dossier.receiving_agency_id
+    )
     assert on_time.denominator == 1 and on_time.numerator == 0

@@ -14,7 +14,7 @@ from dossiers.services.decisions import dossier_approve
 from dossiers.services.processing import step_complete
 from dossiers.services.results import result_draft_upload, result_verify, signed_result
 from tests.dossiers.files import make_pdf, upload
-from tests.dossiers.processing import clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import in_processing
 
 pytestmark = pytest.mark.django_db
 

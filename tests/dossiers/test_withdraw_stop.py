@@ -12,7 +12,7 @@ from dossiers.services.closing import dossier_stop, dossier_withdraw
 from dossiers.services.decisions import dossier_reject, supplement_draft, supplement_issue
 from dossiers.services.lifecycle import dossier_transition
 from dossiers.services.processing import step_complete
-from tests.dossiers.processing import clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import in_processing
 
 pytestmark = pytest.mark.django_db
 

@@ -325,10 +325,14 @@ TTHC = {
     # Processing (dossier-lifecycle §7-§8; unconfirmed rules kept as settings).
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("TTHC_DUE_SOON_WORKING_HOURS", "8")),
     "DUE_SOON_SAME_DAY_HOURS": float(os.environ.get("TTHC_DUE_SOON_SAME_DAY_HOURS", "3")),
+    "APOLOGY_REMINDER_WORKING_HOURS": float(os.environ.get("TTHC_APOLOGY_REMINDER_HOURS", "16")),
     "APOLOGY_NOTICE": float(os.environ.get("TTHC_APOLOGY_NOTICE", "1")),
     "APOLOGY_NOTICE_UNIT": os.environ.get("TTHC_APOLOGY_NOTICE_UNIT", "working_days"),
     "EARLY_CONVENTION": os.environ.get("TTHC_EARLY_CONVENTION", "before_due_day"),
     "CONSULT_BUDGET_DAYS": float(os.environ.get("TTHC_CONSULT_BUDGET_DAYS", "3")),
+    # Register (form 07) downloads: WeasyPrint takes ~25 ms a row, so the PDF is capped.
+    "REGISTER_PDF_MAX_ROWS": int(os.environ.get("TTHC_REGISTER_PDF_MAX_ROWS", "500")),
+    "REGISTER_EXPORT_MAX_ROWS": int(os.environ.get("TTHC_REGISTER_EXPORT_MAX_ROWS", "20000")),
     "RESULT_CODE_FORMAT": os.environ.get("TTHC_RESULT_CODE_FORMAT", "{code}-KQ{n}"),
     # Public status lookup: attempts per IP address per 10 minutes.
     "LOOKUP_ATTEMPTS_PER_10_MIN": int(os.environ.get("TTHC_LOOKUP_ATTEMPTS", "10")),

@@ -28,14 +28,27 @@ PUBLICATION_ROLES = frozenset(
     {Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.PROVINCIAL_STAFF, Role.ADMINISTRATOR}
 )
 
+# Roles holding view_indicators (tthc_portal/accounts/roles.py).
+INDICATOR_ROLES = frozenset({Role.DEPARTMENT_HEAD, Role.PROVINCIAL_STAFF})
+
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Trang của tôi"), "web:dashboard", frozenset()),
     NavItem(_("Hồ sơ của tôi"), "dossiers:my_dossiers", frozenset({APPLICANT})),
     NavItem(_("Kho dữ liệu cá nhân"), "dossiers:personal_store", frozenset({APPLICANT})),
     NavItem(_("Hồ sơ chờ tiếp nhận"), "dossiers:desk_queue", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Tiếp nhận trực tiếp"), "dossiers:counter_start", frozenset({Role.DESK_OFFICER})),
+    NavItem(_("Trả kết quả"), "dossiers:desk_returns", frozenset({Role.DESK_OFFICER})),
+    NavItem(
+        _("Sổ theo dõi hồ sơ"),
+        "register:index",
+        frozenset({Role.DESK_OFFICER, Role.DEPARTMENT_HEAD}),
+    ),
+    NavItem(
+        _("Xử lý hồ sơ"), "processing:worklist", frozenset({Role.SPECIALIST, Role.DEPARTMENT_HEAD})
+    ),
     NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),
     NavItem(_("Phản ánh, kiến nghị"), "feedback:staff_inbox", ALL_STAFF),
+    NavItem(_("Chỉ số 766"), "indicators:dashboard", INDICATOR_ROLES),
     NavItem(_("Phản ánh, kiến nghị"), "feedback:published", frozenset({APPLICANT})),
     NavItem(_("Thông tin tài khoản"), "accounts:profile", frozenset()),
     NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),

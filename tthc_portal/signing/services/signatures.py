@@ -41,6 +41,7 @@ from ..backends import get_backend
 from ..conf import signing_settings
 from ..crypto import wall_clock
 from ..errors import SigningError
+from .loops import off_loop
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +142,8 @@ def pdf_sign(
     several signatures, each in its own ``field_name``.
 
     Raises ``SigningError`` (translated message) when the agency has no usable
-    key or the PDF cannot be signed. Synchronous: do not call from a running
-    asyncio event loop (pyHanko starts its own).
+    key or the PDF cannot be signed. Synchronous; inside a running asyncio
+    loop the pyHanko part runs in a worker thread (see ``loops.off_loop``).
     """
     # Lazy translations are welcome from callers; pyHanko needs plain str.
     signer_name, reason, location = str(signer_name), str(reason), str(location)
@@ -220,7 +221,7 @@ def pdf_sign(
         metadata, signer=signer, stamp_style=stamp_style, new_field_spec=new_field
     )
     try:
-        signed = pdf_signer.sign_pdf(writer).getvalue()
+        signed = off_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
     except (PathValidationError, PathBuildingError, PyHankoSigningError) as exc:
         # The signer's own certificate did not validate (revoked, expired…).
         logger.warning("Certificate of agency %s did not validate: %s", agency.code, exc)

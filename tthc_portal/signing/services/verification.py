@@ -27,6 +27,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from ..backends import get_backend
 from ..conf import signing_settings
+from .loops import off_loop
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def _problems(status: PdfSignatureStatus, label: str) -> list[str]:
 def _detail(sig: EmbeddedPdfSignature, context: ValidationContext) -> SignatureDetail:
     label = str(sig.field_name or "")
     try:
-        status = validate_pdf_signature(sig, context)
+        status = off_loop(lambda: validate_pdf_signature(sig, context))
     except Exception as exc:  # an adversarial file must yield a report, not a 500
         logger.warning("Could not validate signature %s: %s", label, type(exc).__name__)
         return SignatureDetail(

@@ -1,0 +1,154 @@
+"""The dossier processing page for the resolving units' staff (/xu-ly/ho-so/<pk>/).
+
+One page per dossier: header, control sheet (form 06), files and papers, and
+the actions this person may take on the current step. Views parse input, call
+a service and render or redirect; what the page offers is read by
+:func:`dossiers.selectors_casework.casework_for`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from tthc_portal.signing.services import SigningError
+
+from ..models import DocumentKind, Dossier, Status
+from ..selectors_casework import (
+    casework_for,
+    dossier_apology,
+    dossier_light,
+    signed_result_report,
+    staff_dossier,
+)
+from ..selectors_processing import dossier_steps
+from ..services import DossierError
+from ..services.decisions import supplement_warning
+from ..services.documents import document_issue
+from .processing_actions import ACTIONS_BY_NAME, form_for, forms_for
+
+DOCUMENT_FRAGMENT = "dossiers/documents/_status.html"
+RESULT_STATUSES = (Status.RESULT_READY, Status.RETURNED, Status.ARCHIVED)
+
+
+def dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+    try:
+        return staff_dossier(request.user, pk)
+    except Dossier.DoesNotExist:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from None
+
+
+def page_url(dossier: Dossier, anchor: str = "") -> str:
+    url = reverse("processing:dossier", args=[dossier.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def service_error(error: DossierError | SigningError) -> dict[str, Any]:
+    if isinstance(error, DossierError):
+        return {"message": error.message, "details": list(error.errors)}
+    return {"message": _("Không ký số được kết quả: %(why)s") % {"why": error}, "details": []}
+
+
+def form_error(form) -> dict[str, Any]:
+    details = [str(e) for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name != "__all__":
+            details.extend(str(e) for e in errors)
+    return {
+        "message": _("Chưa thực hiện được: vui lòng sửa các lỗi được đánh dấu bên dưới."),
+        "details": details,
+    }
+
+
+def render_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    failed: str = "",
+    form=None,
+    error: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    work = casework_for(request.user, dossier)
+    forms = forms_for(work, dossier)
+    errors = {}
+    top_error = None
+    if failed:
+        if failed in forms:
+            forms[failed] = form
+            errors[failed] = error
+        else:  # the action is no longer offered (state changed): say why at the top
+            top_error = error
+    context = {
+        "dossier": dossier,
+        "procedure": dossier.procedure_version.procedure,
+        "work": work,
+        "forms": forms,
+        "errors": errors,
+        "top_error": top_error,
+        "steps": list(dossier_steps(dossier)),
+        "documents": list(dossier.documents.all()),
+        "document_template": DOCUMENT_FRAGMENT,
+        "supplement_requests": list(dossier.supplement_requests.all()),
+        "supplement_warning": supplement_warning(dossier),
+        "apology": dossier_apology(dossier),
+        "light": dossier_light(dossier),
+        "signed": signed_result_report(dossier) if dossier.status in RESULT_STATUSES else None,
+    }
+    return render(request, "dossiers/processing/dossier.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_safe
+def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_page(request, dossier_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    spec = ACTIONS_BY_NAME.get(action)
+    if spec is None:
+        raise Http404
+    dossier = dossier_or_404(request, pk)
+    work = casework_for(request.user, dossier)
+    files = request.FILES if spec.files else None
+    form = form_for(spec, work, dossier, request.POST, files)
+    if not form.is_valid():
+        return render_page(
+            request, dossier, failed=action, form=form, error=form_error(form), status=400
+        )
+    try:
+        message = spec.run(request.user, dossier, form.cleaned_data)
+    except (DossierError, SigningError) as failure:
+        return render_page(
+            request, dossier_or_404(request, pk), failed=action, form=form,
+            error=service_error(failure), status=400,
+        )  # fmt: skip
+    messages.success(request, message)
+    return redirect(page_url(dossier, spec.anchor))
+
+
+@login_required
+@require_POST
+def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Print form 06 as it stands now: a new paper each time (the sheet grows)."""
+    dossier = dossier_or_404(request, pk)
+    document_issue(dossier, DocumentKind.CONTROL_SHEET)
+    messages.success(
+        request,
+        _("Đang tạo Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06); tải về ở mục giấy tờ."),
+    )
+    return redirect(page_url(dossier, "giay-to"))
+
+
+__all__ = ["act", "control_sheet", "dossier_page", "render_page"]

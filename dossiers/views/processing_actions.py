@@ -1,0 +1,285 @@
+"""The actions of the processing page, as data: for each one, when the page
+offers it, its form, and the service it calls.
+
+Every action is a POST to ``/xu-ly/ho-so/<pk>/<slug>/``. The form's choices
+come from the dossier's state, not from the user's rights, so a person who
+may not act reaches the service and gets its ``PermissionDenied`` (403); a
+refused operation (``DossierError``) is shown next to the form, with what was
+typed kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..forms_processing import (
+    ApologyForm,
+    ApproveForm,
+    AssignForm,
+    CompleteForm,
+    ConsultAnswerForm,
+    ConsultForm,
+    RejectForm,
+    ResultGenerateForm,
+    ResultUploadForm,
+    SendBackForm,
+    StopForm,
+    SupplementDecisionForm,
+    SupplementDraftForm,
+)
+from ..models import Dossier, Status
+from ..selectors_casework import Casework, consult_agencies
+from ..services import apology, closing, decisions, processing, results
+
+Data = Any  # request.POST / request.FILES or None for an unbound form
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else "—"
+
+
+def _step_initial(work: Casework) -> dict:
+    return {"step": work.step.pk} if work.step is not None else {}
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+def _assign_form(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+    people = work.assignable
+    if data is not None and work.step is not None and not people:
+        people = list(processing.assignable_staff(work.step))
+    current = work.step.assignee_id if work.step is not None else None
+    return AssignForm(
+        data, dossier=dossier, people=people, initial={**_step_initial(work), "assignee": current}
+    )
+
+
+def _complete_form(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+    return CompleteForm(
+        data, dossier=dossier, people=work.next_assignable, initial=_step_initial(work)
+    )
+
+
+def _send_back_form(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+    return SendBackForm(
+        data, dossier=dossier, targets=work.back_targets, initial=_step_initial(work)
+    )
+
+
+def _consult_form(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+    return ConsultForm(
+        data, dossier=dossier, agencies=consult_agencies(work.step), initial=_step_initial(work)
+    )
+
+
+def _answer_form(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+    # On POST every open consultation is a valid choice: the service decides
+    # whether this person may answer it.
+    consultations = work.consultations if data is not None else work.answerable
+    return ConsultAnswerForm(data, consultations=consultations)
+
+
+def _supplement_form(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+    return SupplementDraftForm(
+        data,
+        requirements=list(dossier.procedure_version.components.order_by("order", "pk")),
+        warning=decisions.supplement_warning(dossier),
+    )
+
+
+def _supplement_decision_form(work, dossier, data, files) -> forms.Form:
+    draft = work.supplement_draft
+    return SupplementDecisionForm(
+        data,
+        dossier=dossier,
+        second=dossier.supplement_count >= 1,
+        initial={"request": draft.pk} if draft is not None else {},
+    )
+
+
+def _plain(form_class) -> Callable[..., forms.Form]:
+    def make(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+        return form_class(data, files) if files is not None else form_class(data)
+
+    return make
+
+
+def _apology_form(work: Casework, dossier: Dossier, data: Data, files: Data) -> forms.Form:
+    return ApologyForm(data, due_at=dossier.due_at)
+
+
+# --- services ----------------------------------------------------------------------------
+
+
+def _assign(actor, dossier: Dossier, data: dict) -> str:
+    step = processing.step_assign(actor=actor, step=data["step"], assignee=data["assignee_obj"])
+    return _("Đã phân công %(name)s xử lý bước “%(step)s”.") % {
+        "name": step.assignee.display_name,
+        "step": step.name,
+    }
+
+
+def _complete(actor, dossier: Dossier, data: dict) -> str:
+    following = processing.step_complete(
+        actor=actor, step=data["step"], note=data["note"], assignee=data["assignee_obj"]
+    )
+    return _("Đã hoàn thành bước và chuyển hồ sơ sang bước “%(step)s” (hạn %(due)s).") % {
+        "step": following.name,
+        "due": _when(following.due_at),
+    }
+
+
+def _send_back(actor, dossier: Dossier, data: dict) -> str:
+    target = processing.step_send_back(
+        actor=actor, step=data["step"], to_order=data["to_order"], note=data["note"]
+    )
+    return _("Đã trả hồ sơ về bước “%(step)s”.") % {"step": target.name}
+
+
+def _consult(actor, dossier: Dossier, data: dict) -> str:
+    asked = processing.step_consult(
+        actor=actor, step=data["step"], agency=data["agency"], question=data["question"]
+    )
+    return _("Đã gửi đề nghị xin ý kiến %(agency)s; hạn trả lời %(due)s.") % {
+        "agency": data["agency"].name,
+        "due": _when(asked.due_at),
+    }
+
+
+def _answer(actor, dossier: Dossier, data: dict) -> str:
+    processing.consult_answer(actor=actor, step=data["consultation"], answer=data["answer"])
+    return _("Đã gửi ý kiến trả lời.")
+
+
+def _supplement_draft(actor, dossier: Dossier, data: dict) -> str:
+    decisions.supplement_draft(
+        actor=actor, dossier=dossier, items=data["items"], note=data["note"],
+        justification=data.get("justification", ""),
+    )  # fmt: skip
+    return _("Đã lập dự thảo yêu cầu bổ sung gồm %(n)s nội dung, chờ lãnh đạo ký duyệt.") % {
+        "n": len(data["items"])
+    }
+
+
+def _supplement_issue(actor, dossier: Dossier, data: dict) -> str:
+    decisions.supplement_issue(
+        actor=actor, request=data["request"], acknowledge_late=bool(data.get("acknowledge_late"))
+    )
+    return _(
+        "Đã ban hành phiếu yêu cầu bổ sung hồ sơ; thời gian giải quyết tạm dừng đến khi công dân "
+        "nộp bổ sung."
+    )
+
+
+def _supplement_discard(actor, dossier: Dossier, data: dict) -> str:
+    decisions.supplement_discard(actor=actor, request=data["request"])
+    return _("Đã hủy dự thảo yêu cầu bổ sung.")
+
+
+def _reject(actor, dossier: Dossier, data: dict) -> str:
+    decisions.dossier_reject(actor=actor, dossier=dossier, reason=data["reason"])
+    return _("Đã ban hành thông báo hồ sơ không đủ điều kiện giải quyết.")
+
+
+def _result_upload(actor, dossier: Dossier, data: dict) -> str:
+    results.result_draft_upload(actor=actor, dossier=dossier, upload=data["file"])
+    return _("Đã tải lên dự thảo kết quả; lãnh đạo ký số khi phê duyệt.")
+
+
+def _result_generate(actor, dossier: Dossier, data: dict) -> str:
+    results.result_draft_generate(actor=actor, dossier=dossier, content=data["content"])
+    return _("Đã soạn dự thảo kết quả từ mẫu; lãnh đạo ký số khi phê duyệt.")
+
+
+def _approve(actor, dossier: Dossier, data: dict) -> str:
+    approved = decisions.dossier_approve(actor=actor, dossier=dossier, note=data["note"])
+    if approved.status == Status.RETURNED:
+        return _(
+            "Đã phê duyệt và ký số kết quả %(code)s; kết quả điện tử đã được trả vào kho dữ liệu "
+            "của công dân."
+        ) % {"code": approved.result_code}
+    return _("Đã phê duyệt và ký số kết quả %(code)s; Bộ phận Một cửa trả kết quả.") % {
+        "code": approved.result_code
+    }
+
+
+def _apology(actor, dossier: Dossier, data: dict) -> str:
+    letter = apology.apology_issue(
+        actor=actor, dossier=dossier, reason=data["reason"], new_due_at=data["new_due_at"]
+    )
+    return _("Đã ban hành phiếu xin lỗi và hẹn lại ngày trả kết quả: %(due)s.") % {
+        "due": _when(letter.new_due_at)
+    }
+
+
+def _stop(actor, dossier: Dossier, data: dict) -> str:
+    closing.dossier_stop(actor=actor, dossier=dossier, reason=data["reason"])
+    return _("Đã dừng xử lý hồ sơ và lập thông báo dừng giải quyết.")
+
+
+# --- the registry --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # URL name and key of the form on the page
+    slug: str  # path segment under /xu-ly/ho-so/<pk>/
+    anchor: str  # where the page scrolls after the action
+    offered: Callable[[Casework], bool]
+    form: Callable[[Casework, Dossier, Data, Data], forms.Form]
+    run: Callable[[Any, Dossier, dict], str]
+    files: bool = False
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("assign", "phan-cong", "xu-ly", lambda w: w.can_assign, _assign_form, _assign),
+    Action("complete", "chuyen-buoc", "xu-ly", lambda w: w.can_complete, _complete_form,
+           _complete),
+    Action("send_back", "tra-lai", "xu-ly", lambda w: w.can_send_back, _send_back_form,
+           _send_back),
+    Action("consult", "xin-y-kien", "xu-ly", lambda w: w.can_consult, _consult_form, _consult),
+    Action("answer", "tra-loi-y-kien", "y-kien", lambda w: bool(w.answerable), _answer_form,
+           _answer),
+    Action("supplement_draft", "du-thao-bo-sung", "bo-sung", lambda w: w.can_draft_supplement,
+           _supplement_form, _supplement_draft),
+    Action("supplement_issue", "ban-hanh-bo-sung", "bo-sung", lambda w: w.can_sign_supplement,
+           _supplement_decision_form, _supplement_issue),
+    Action("supplement_discard", "huy-bo-sung", "bo-sung", lambda w: w.can_sign_supplement,
+           _supplement_decision_form, _supplement_discard),
+    Action("result_upload", "tai-len-ket-qua", "ket-qua", lambda w: w.can_draft_result,
+           _plain(ResultUploadForm), _result_upload, files=True),
+    Action("result_generate", "soan-ket-qua", "ket-qua", lambda w: w.can_draft_result,
+           _plain(ResultGenerateForm), _result_generate),
+    Action("approve", "phe-duyet", "ket-qua", lambda w: w.can_approve, _plain(ApproveForm),
+           _approve),
+    Action("reject", "khong-du-dieu-kien", "quyet-dinh", lambda w: w.can_reject,
+           _plain(RejectForm), _reject),
+    Action("apology", "xin-loi", "xin-loi", lambda w: w.can_apologise and not w.apology_problem,
+           _apology_form, _apology),
+    Action("stop", "dung-xu-ly", "quyet-dinh", lambda w: w.can_stop, _plain(StopForm), _stop),
+)  # fmt: skip
+ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
+
+
+def form_for(action: Action, work: Casework, dossier: Dossier, data=None, files=None):
+    form = action.form(work, dossier, data, files)
+    # Several forms share field names ("note", "reason") on one page: ids stay unique.
+    form.auto_id = f"{action.name}-%s"
+    return form
+
+
+def forms_for(work: Casework, dossier: Dossier) -> dict[str, forms.Form]:
+    """Unbound forms of the actions the page offers this user now."""
+    return {
+        action.name: form_for(action, work, dossier) for action in ACTIONS if action.offered(work)
+    }
+
+
+__all__ = ["ACTIONS", "ACTIONS_BY_NAME", "Action", "form_for", "forms_for"]

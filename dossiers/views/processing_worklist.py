@@ -1,0 +1,71 @@
+"""The resolving units' worklists (/xu-ly/): my steps, my unit's queue, steps
+waiting for assignment; soonest due first, with traffic lights.
+
+One indexed query for the page of rows and one aggregate for the badges,
+whatever the page size (``dossiers.selectors_processing``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from tthc_portal.agencies.selectors import agencies_for_user
+
+from ..forms_processing import PAGE_SIZES, SCOPES, WorklistFilterForm
+from ..selectors_casework import staff_agencies
+from ..selectors_processing import worklist, worklist_summary
+from ..services.overdue import thresholds
+
+TABS = (
+    ("cua-toi", _("Việc của tôi")),
+    ("don-vi", _("Hàng đợi của đơn vị")),
+    ("cho-phan-cong", _("Chờ phân công")),
+)
+
+
+@never_cache
+@login_required
+@require_safe
+def worklist_page(request: HttpRequest) -> HttpResponse:
+    agencies = list(staff_agencies(request.user))
+    if not agencies:
+        raise PermissionDenied(_("Trang này dành cho cán bộ xử lý hồ sơ."))
+    can_assign = agencies_for_user(request.user, "assign_dossiers").exists()
+    filters = WorklistFilterForm(request.GET, agencies=staff_agencies(request.user))
+    values = filters.values()
+    if values["scope"] == "unassigned" and not can_assign:
+        values.update(scope="mine", scope_slug="cua-toi")
+    now = timezone.now()
+    steps = worklist(
+        request.user, scope=values["scope"], bucket=values["bucket"], agency=values["agency"],
+        query=values["query"], now=now,
+    )  # fmt: skip
+    page = Paginator(steps, values["per_page"]).get_page(request.GET.get("trang"))
+    context = {
+        "filters": filters,
+        "values": values,
+        "tabs": [
+            (slug, label) for slug, label in TABS if SCOPES[slug] != "unassigned" or can_assign
+        ],
+        "several_agencies": len(agencies) > 1,
+        "can_assign": can_assign,
+        "page_sizes": PAGE_SIZES,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "summary": worklist_summary(request.user, scope=values["scope"], now=now),
+        "now": now,
+        # The dossier's own appointment, flagged beside the step's light.
+        "horizon": thresholds(now)[0],
+    }
+    return render(request, "dossiers/processing/worklist.html", context)
+
+
+__all__ = ["worklist_page"]
