@@ -207,6 +207,9 @@ class Dossier(models.Model):
                 fields=["receiving_agency", "status", "-submitted_at"], name="dossier_desk_queue"
             ),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
+            # Period scans of the indicators, the register and the periodic report.
+            models.Index(fields=["received_at"], name="dossier_received_at"),
+            models.Index(fields=["completed_at"], name="dossier_completed_at"),
             models.Index(
                 fields=["due_at"],
                 name="dossier_open_due",
