@@ -240,3 +240,17 @@ def test_per_agency_groups_hold_exactly_their_role_permissions(tree: Tree) -> No
             )
         )
         assert granted == set(spec.agency_perms), role
+
+
+def test_subtree_rights_do_not_depend_on_the_order_of_grants() -> None:
+    """A unit's staff granted first must not leave the province's office with
+    rights on that unit only (its ancestor groups were created by that sync)."""
+    roles_sync()
+    province = AgencyFactory(name="UBND tỉnh Thứ Tự", kind=AgencyKind.PROVINCE)
+    unit = AgencyFactory(name="Sở D", parent=province)
+    sibling = AgencyFactory(name="Sở E", parent=province)
+    membership_grant(actor=None, user=UserFactory(), agency=unit, role=Role.DEPARTMENT_HEAD)
+    staff = UserFactory()
+    membership_grant(actor=None, user=staff, agency=province, role=Role.PROVINCIAL_STAFF)
+    visible = set(agencies_for_user(fresh(staff), "view_agency_records"))
+    assert {province, unit, sibling} <= visible

@@ -60,6 +60,19 @@ def _ancestor_ids(agency: Agency) -> list[int]:
     return [int(part) for part in agency.path.strip("/").split("/")[:-1] if part]
 
 
+def _groups_synced(agency: Agency, role: str) -> bool:
+    """Whether the agency's own group for ``role`` holds its rights on the agency.
+
+    The group may already exist without them: syncing a unit creates its
+    ancestors' subtree-role groups with rights on that unit only.
+    """
+    from guardian.models import GroupObjectPermission
+
+    return GroupObjectPermission.objects.filter(
+        group__name=agency_group_name(agency, role), object_pk=str(agency.pk)
+    ).exists()
+
+
 @transaction.atomic
 def membership_grant(*, actor, user, agency: Agency, role: str, title: str = "") -> StaffMembership:
     if role not in Role.values:
@@ -67,7 +80,7 @@ def membership_grant(*, actor, user, agency: Agency, role: str, title: str = "")
     membership, created = StaffMembership.objects.get_or_create(
         user=user, agency=agency, role=role, defaults={"title": title}
     )
-    if not Group.objects.filter(name=agency_group_name(agency, role)).exists():
+    if not _groups_synced(agency, role):
         agency_groups_sync(agency)
     user.groups.add(
         Group.objects.get(name=role_group_name(role)),
