@@ -38,7 +38,7 @@ def test_apology_sets_the_new_date_and_keeps_the_original(users, dossier, clock)
     # The citizen gets it by e-mail and SMS through the outbox.
     outbox = OutboxMessage.objects.filter(topic=f"dossiers.dossier:{dossier.pk}")
     channels = set(
-        outbox.filter(subject__contains="xin lỗi").values_list("channel", flat=True)
+        outbox.filter(subject__contains="Xin lỗi").values_list("channel", flat=True)
     ) | set(
         outbox.filter(channel="sms", body__contains="Xin loi").values_list("channel", flat=True)
     )
