@@ -10,11 +10,11 @@ from .harness import machine, setup
 
 def main() -> int:
     setup()
-    from . import calendar, catalogue
+    from . import calendar, catalogue, dossiers, indicators
 
     print(f"# TTHC portal benchmarks — {machine()}")
     started = time.perf_counter()
-    for module in (calendar, catalogue):
+    for module in (calendar, catalogue, dossiers, indicators):
         module.run()
     print(f"\nTotal {time.perf_counter() - started:.1f} s")
     return 0

@@ -9,6 +9,7 @@ the stored due times.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -124,6 +125,11 @@ def deadlines_sweep(now: datetime | None = None) -> SweepReport:
     return report
 
 
+def _digest(ids) -> str:
+    """A fixed-length key for a list of dossiers (the outbox key has 200 characters)."""
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+
+
 def _ask_for_apologies(dossier_ids: list[int]) -> int:
     """One message per head of each resolving agency, listing the dossiers that
     will be late unless finished: they decide on an apology letter (form 04)."""
@@ -152,7 +158,7 @@ def _ask_for_apologies(dossier_ids: list[int]) -> int:
                 {"agency": agency.name, "count": len(items), "lines": "\n".join(lines),
                  "name": head.get_full_name() or head.username, "site": site},
                 email=head.email, phone=getattr(head, "phone", ""),
-                dedupe_key=f"due-soon:{head.pk}:{','.join(str(i[0]) for i in items)}",
+                dedupe_key=f"due-soon:{head.pk}:{_digest(i[0] for i in items)}",
                 topic=f"agencies.agency:{agency_id}",
             )  # fmt: skip
             sent += 1

@@ -1,0 +1,266 @@
+"""A million dossiers: officer worklists, the deadline sweep, desk receptions.
+
+Data: ``dossiers.generator`` (``manage.py generate_dossiers``) fills the kept
+benchmark database up to 1,000,000 dossiers, 200,000 of them open (the sweep's
+working set), and is reused on later runs. PostgreSQL is the point:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tthc make bench
+
+(the harness creates and keeps ``test_tthc``). Celery is pointed at an
+in-memory broker with eager execution off, so the documents and messages a
+reception queues after commit are sent without being rendered in-process.
+
+Targets: worklist p95 ≤ 150 ms with the same query count at every page size;
+sweep ≤ 2 s; ≥ 100 receptions per second.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from datetime import timedelta
+
+from .harness import count_queries, measure, report
+
+TARGET = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
+OPEN_TARGET = int(os.environ.get("BENCH_OPEN_DOSSIERS", "200000"))
+RECEPTIONS = int(os.environ.get("BENCH_RECEPTIONS", "1000"))
+RUNS = int(os.environ.get("BENCH_WORKLIST_RUNS", "200"))
+
+
+def _celery_in_memory() -> None:
+    from tthc_portal.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
+    app.conf.result_backend = "cache+memory://"
+
+
+def _ensure_data() -> list[tuple[str, str]]:
+    from dossiers.generator import generate
+    from dossiers.models import OPEN_STATUSES, Dossier
+
+    rows = []
+    existing = Dossier.objects.count()
+    if existing < TARGET:
+        result = generate(count=TARGET - existing, open_share=min(0.5, OPEN_TARGET / TARGET))
+        rows.append(("generated", f"{result.dossiers:,} dossiers, {result.rows:,} rows in "
+                                  f"{result.seconds:.0f} s ({result.rows / result.seconds:,.0f} "
+                                  "rows/s)"))  # fmt: skip
+    open_count = Dossier.objects.filter(status__in=OPEN_STATUSES).count()
+    if open_count < OPEN_TARGET:
+        result = generate(count=OPEN_TARGET - open_count, only="open")
+        rows.append(("open dossiers added", f"{result.dossiers:,} in {result.seconds:.0f} s"))
+    return rows
+
+
+def _busiest(role: str, rank: float = 0.0):
+    """The officer holding the most open steps in ``role`` (for heads: whose unit holds
+    the most); ``rank`` 0.5 picks the median unit instead of the busiest."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from dossiers.models import DossierStep
+    from tthc_portal.accounts.roles import Role
+    from tthc_portal.agencies.models import Agency
+    from tthc_portal.agencies.selectors import staff_with_role
+
+    open_steps = DossierStep.objects.filter(completed_at__isnull=True)
+    if role == Role.SPECIALIST:
+        top = open_steps.filter(role=role).values("assignee").annotate(n=Count("pk"))
+        top = top.order_by("-n").first()
+        return get_user_model().objects.get(pk=top["assignee"]), top["n"]
+    units = list(open_steps.values("agency").annotate(n=Count("pk")).order_by("-n"))
+    top = units[int((len(units) - 1) * rank)]
+    agency = Agency.objects.get(pk=top["agency"])
+    return staff_with_role(agency, Role.DEPARTMENT_HEAD).order_by("pk").first(), top["n"]
+
+
+def _worklists() -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.paginator import Paginator
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from dossiers.selectors_processing import worklist, worklist_summary
+    from tthc_portal.accounts.roles import Role
+
+    specialist, held = _busiest(Role.SPECIALIST)
+    head, queue = _busiest(Role.DEPARTMENT_HEAD)
+    typical, typical_queue = _busiest(Role.DEPARTMENT_HEAD, rank=0.5)
+    cases = [
+        (f"specialist, my steps ({held:,} open)", specialist, "cua-toi", "", "mine"),
+        (f"head, busiest unit queue ({queue:,} open)", head, "don-vi", "", "agency"),
+        ("head, busiest unit queue, overdue filter", head, "don-vi", "qua-han", "agency"),
+        (f"head, median unit queue ({typical_queue:,} open)", typical, "don-vi", "", "agency"),
+    ]
+    try:
+        url = reverse("processing:worklist")
+    except NoReverseMatch:
+        url = None
+    user_model = get_user_model()
+
+    def selector_page(user_pk: int, scope: str, bucket: str, size: int) -> list[tuple]:
+        # What the page shows, read the way the view reads it (user loaded per request).
+        user = user_model.objects.get(pk=user_pk)
+        now = timezone.now()
+        page = Paginator(worklist(user, scope=scope, bucket=bucket, now=now), size).get_page(1)
+        summary = worklist_summary(user, scope=scope, now=now)
+        return [(s.dossier.code, s.dossier.procedure_version.name, s.dossier.applicant_name,
+                 s.name, s.agency.name, s.assignee.display_name if s.assignee else "",
+                 s.due_at, s.light, summary.total) for s in page]  # fmt: skip
+
+    rows = []
+    for label, user, scope_slug, bucket_slug, scope in cases:
+        bucket = {"qua-han": "overdue"}.get(bucket_slug, "")
+        counts = {}
+        selector_page(user.pk, scope, bucket, 20)  # warm the per-process caches first
+        for size in (20, 100):
+            with count_queries() as queries:
+                selector_page(user.pk, scope, bucket, size)
+            counts[size] = len(queries.captured_queries)
+        stats = measure(lambda u=user.pk, s=scope, b=bucket: selector_page(u, s, b, 20),
+                        repeat=RUNS)  # fmt: skip
+        rows.append((f"{label}: selector, 20 rows",
+                     f"median {stats['median_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms; "
+                     f"queries {counts[20]} (20 rows) / {counts[100]} (100 rows)"))  # fmt: skip
+        if url is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        query = {"pham_vi": scope_slug, **({"muc": bucket_slug} if bucket_slug else {})}
+        for size in (25, 100):
+            response = client.get(url, {**query, "so_dong": size})
+            assert response.status_code == 200, (url, response.status_code)
+            with count_queries() as queries:
+                client.get(url, {**query, "so_dong": size})
+            counts[size] = len(queries.captured_queries)
+        stats = measure(lambda c=client, q=query: c.get(url, {**q, "so_dong": 25}), repeat=RUNS)
+        rows.append((f"{label}: page {url}",
+                     f"median {stats['median_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms; "
+                     f"queries {counts[25]} (25 rows) / {counts[100]} (100 rows)"))  # fmt: skip
+    report(f"Officer worklists ({RUNS} runs each; target p95 ≤ 150 ms, queries independent "
+           "of page size)", rows)  # fmt: skip
+
+
+def _sweep_instant():
+    """(now, one working day earlier, ten minutes earlier): ``now`` is the present
+    when it is office time, else the last closing — a weekend has no crossings."""
+    from django.utils import timezone
+
+    from dossiers.generator.clock import WorkingClock
+    from tthc_portal.workdays.services import get_calendar
+
+    today = timezone.localdate()
+    calendar = get_calendar()
+    clock = WorkingClock(calendar, today - timedelta(days=30), today + timedelta(days=30))
+    now = timezone.now()
+    if not calendar.is_working_instant(now):
+        now = clock.end(clock.at_or_after(now))
+    day_before = clock.end(clock.at_or_after(now) - clock.day_minutes)
+    return now, day_before, now - timedelta(minutes=10)
+
+
+def _sweep() -> None:
+    from django.db import DatabaseError
+    from django.db.models import Q
+
+    from dossiers.models import OPEN_STATUSES, Dossier, DossierStep
+    from dossiers.services.overdue import deadlines_sweep
+
+    open_count = Dossier.objects.filter(status__in=OPEN_STATUSES).count()
+    now, day_before, minutes_before = _sweep_instant()
+    rows = []
+    for label, settled in (("routine run (last sweep 10 minutes earlier)", minutes_before),
+                           ("first run of the day (last sweep one working day earlier)",
+                            day_before)):  # fmt: skip
+        # Flags as the previous run left them: cleared, then swept at ``settled``.
+        Dossier.objects.filter(Q(due_soon=True) | Q(is_overdue=True)).update(
+            due_soon=False, is_overdue=False
+        )
+        DossierStep.objects.filter(Q(due_soon=True) | Q(is_overdue=True)).update(
+            due_soon=False, is_overdue=False
+        )
+        results = []
+        try:
+            deadlines_sweep(settled)
+            for _run in range(2):
+                start = time.perf_counter()
+                swept = deadlines_sweep(now)
+                results.append((time.perf_counter() - start, swept))
+        except DatabaseError as error:  # reported, so the other benchmarks still run
+            rows.append((label, f"FAILED: {type(error).__name__}: {str(error).strip()}"))
+            continue
+        (first, one), (second, two) = results
+        flips = (
+            f"{one.dossiers_due_soon:,} due soon, {one.dossiers_overdue:,} overdue, "
+            f"{one.steps_due_soon:,} + {one.steps_overdue:,} steps, "
+            f"{one.heads_notified:,} heads told"
+        )
+        rows.append((label, f"first {first * 1000:,.0f} ms — {flips}"))
+        flipped = sum(vars(two).values())
+        rows.append(("  second run", f"{second * 1000:,.0f} ms — flipped {flipped} (must be 0)"))
+    report(f"Deadline sweep over {open_count:,} open dossiers at {now:%a %d/%m %H:%M} "
+           "(target ≤ 2 s)", rows)  # fmt: skip
+
+
+def _receptions() -> None:
+    from django.contrib.auth import get_user_model
+
+    from dossiers.generator import generate
+    from dossiers.models import Dossier, Status
+    from dossiers.services.reception import dossier_receive
+    from tthc_portal.accounts.roles import Role
+    from tthc_portal.agencies.models import StaffMembership
+
+    prepared = generate(count=RECEPTIONS, only="submitted", log=lambda _line: None)
+    dossiers = list(
+        Dossier.objects.filter(
+            pk__range=(prepared.first_id, prepared.last_id), status=Status.SUBMITTED
+        ).order_by("pk")
+    )
+    desks = {}
+    for agency_id, user_id in StaffMembership.objects.filter(
+        role=Role.DESK_OFFICER, agency_id__in={d.receiving_agency_id for d in dossiers}
+    ).values_list("agency_id", "user_id"):
+        desks.setdefault(agency_id, user_id)
+    user_model = get_user_model()
+    samples = []
+    started = time.perf_counter()
+    for dossier in dossiers:
+        actor = user_model.objects.get(pk=desks[dossier.receiving_agency_id])  # per request
+        start = time.perf_counter()
+        dossier_receive(actor=actor, dossier=dossier)
+        samples.append(time.perf_counter() - start)
+    wall = time.perf_counter() - started
+    samples.sort()
+    received = Dossier.objects.filter(
+        pk__in=[d.pk for d in dossiers], status=Status.RECEIVED, code__isnull=False
+    ).count()
+    report(f"Desk receptions through dossier_receive ({len(dossiers):,} online dossiers; "
+           "target ≥ 100/s)", [
+        ("throughput", f"{len(samples) / sum(samples):,.0f} receptions/s in the service "
+                       f"({len(samples) / wall:,.0f}/s wall, with the user load per request)"),
+        ("latency", f"median {statistics.median(samples) * 1000:.1f} ms, "
+                    f"p95 {samples[int(len(samples) * 0.95)] * 1000:.1f} ms, "
+                    f"max {samples[-1] * 1000:.1f} ms"),
+        ("received with code", f"{received:,} of {len(dossiers):,}"),
+    ])  # fmt: skip
+
+
+def run() -> None:
+    from django.db import connection
+
+    _celery_in_memory()
+    started = time.perf_counter()
+    prepared = _ensure_data()
+    if prepared:
+        report("Dossier data (dossiers.generator)", prepared)
+    if connection.vendor != "postgresql":
+        print("  (SQLite: figures are indicative only; set DATABASE_URL to PostgreSQL)")
+    _worklists()
+    _sweep()
+    _receptions()
+    print(f"\n  dossier benchmarks: {time.perf_counter() - started:.0f} s in all")
