@@ -38,7 +38,7 @@ from .services.apology import apology_allowed
 from .services.overdue import thresholds
 from .services.processing import approval_step_id, assignable_staff
 from .services.results import result_draft, signed_result
-from .services.steps import role_perm, split_workflow, step_agency, workflow_of
+from .services.steps import may_hold, split_workflow, step_agency, workflow_of
 
 DESK_PERM = "receive_dossiers"
 # Where a citizen may still ask to withdraw (no decision or result yet).
@@ -168,14 +168,6 @@ class _Perms:
         return any(self.has(perm, agency) for agency in agencies)
 
 
-def _may_hold(user, perms: _Perms, step: DossierStep) -> bool:
-    """The step's holder: its assignee, or anyone of its unit with its role's
-    permission while nobody is assigned (mirrors the services' check)."""
-    if step.assignee_id is not None:
-        return step.assignee_id == user.pk
-    return perms.has(role_perm(step.role), step.agency)
-
-
 def _dossier_agencies(dossier: Dossier) -> list[Agency]:
     agencies = [dossier.receiving_agency]
     if dossier.processing_agency_id and dossier.processing_agency_id != dossier.receiving_agency_id:
@@ -204,7 +196,7 @@ def casework_for(user, dossier: Dossier) -> Casework:
     work.desk = perms.any(DESK_PERM, agencies)
     work.consultations = [s for s in open_steps if s.kind == StepKind.CONSULT]
     if dossier.status in CONSULT_ANSWER_STATUSES:
-        work.answerable = [s for s in work.consultations if _may_hold(user, perms, s)]
+        work.answerable = [s for s in work.consultations if may_hold(user, s, perms.has)]
     work.supplement_draft = next(
         (r for r in dossier.supplement_requests.all() if r.state == SupplementState.DRAFT), None
     )
@@ -227,7 +219,7 @@ def casework_for(user, dossier: Dossier) -> Casework:
         return work
     if not processing:
         return work
-    work.holder = _may_hold(user, perms, step)
+    work.holder = may_hold(user, step, perms.has)
     if perms.has("assign_dossiers", step.agency):
         work.assignable = list(assignable_staff(step))
         work.can_assign = bool(work.assignable)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import DocumentKind, Dossier, StepOutcome
+from ..models import DocumentKind, Dossier, StepOutcome, SupplementState
 from . import DossierError
 from .documents import document_issue
 from .lifecycle import dossier_transition
@@ -51,9 +51,9 @@ def _stop(*, actor, dossier, action: str, reason: str, channel: str) -> Dossier:
     def apply(locked: Dossier):
         now = timezone.now()
         steps_close_all(locked, at=now, actor=actor, outcome=StepOutcome.CLOSED)
-        for request in locked.supplement_requests.filter(state="draft"):
-            request.state = "cancelled"
-            request.save(update_fields=["state"])
+        locked.supplement_requests.filter(state=SupplementState.DRAFT).update(
+            state=SupplementState.CANCELLED
+        )
         locked.pauses.filter(ended_at__isnull=True).update(ended_at=now)
         locked.stop_reason = reason
         locked.stop_requested_at = now

@@ -21,6 +21,7 @@ from . import DossierError
 from .lifecycle import dossier_transition
 from .steps import (
     consult_due,
+    may_hold,
     open_step,
     processing_agency_for,
     role_perm,
@@ -40,16 +41,10 @@ def reception_step_open(dossier: Dossier, *, actor, at) -> list[str]:
     return ["processing_agency", "current_step"]
 
 
-def _may_act(actor, step: DossierStep) -> bool:
-    if step.assignee_id is not None:
-        return step.assignee_id == actor.pk
-    return actor.has_perm(f"agencies.{role_perm(step.role)}", step.agency)
-
-
 def _require_holder(actor, step: DossierStep) -> None:
     if step.completed_at is not None:
         raise DossierError(_("Bước này đã được chuyển đi; hãy tải lại trang."))
-    if not _may_act(actor, step):
+    if not may_hold(actor, step):
         raise PermissionDenied("not the step's holder")
 
 
@@ -93,7 +88,9 @@ def dossier_transfer(*, actor, dossier: Dossier | int, at=None) -> Dossier:
     return dossier_transition(actor=actor, dossier=dossier, action="transfer", apply=apply, at=when)
 
 
-def _step_for_update(step: DossierStep | int) -> DossierStep:
+def _load_step(step: DossierStep | int) -> DossierStep:
+    # Read without a lock: the dossier row is locked by dossier_transition and the
+    # step row again inside each ``apply``.
     pk = step.pk if isinstance(step, DossierStep) else step
     return DossierStep.objects.select_related("agency", "workflow_step", "dossier").get(pk=pk)
 
@@ -101,7 +98,7 @@ def _step_for_update(step: DossierStep | int) -> DossierStep:
 @transaction.atomic
 def step_assign(*, actor, step: DossierStep | int, assignee) -> DossierStep:
     """The head gives a step (and the dossier's later specialist steps) to a person."""
-    step = _step_for_update(step)
+    step = _load_step(step)
     if not assignee.has_perm(f"agencies.{role_perm(step.role)}", step.agency):
         raise DossierError(
             _("%(name)s không có quyền xử lý bước này tại %(agency)s.")
@@ -131,7 +128,7 @@ def step_assign(*, actor, step: DossierStep | int, assignee) -> DossierStep:
 @transaction.atomic
 def step_complete(*, actor, step: DossierStep | int, note: str = "", assignee=None) -> DossierStep:
     """Finish a step and hand the dossier to the next one of its workflow."""
-    step = _step_for_update(step)
+    step = _load_step(step)
     if step.kind == StepKind.CONSULT:
         raise DossierError(_("Bước xin ý kiến được kết thúc bằng ý kiến trả lời."))
     holder: dict = {}
@@ -168,7 +165,7 @@ def step_complete(*, actor, step: DossierStep | int, note: str = "", assignee=No
 @transaction.atomic
 def step_send_back(*, actor, step: DossierStep | int, to_order: int, note: str) -> DossierStep:
     """Return the dossier to an earlier step (reviewer disagrees), with the reason."""
-    step = _step_for_update(step)
+    step = _load_step(step)
     note = (note or "").strip()
     if not note:
         raise DossierError(_("Phải ghi rõ lý do trả lại."))
@@ -209,7 +206,7 @@ def step_consult(*, actor, step: DossierStep | int, agency: Agency, question: st
     The time counts against the asking step's budget (§3 row 10); the
     consultation has its own due time so the other agency sees its deadline.
     """
-    step = _step_for_update(step)
+    step = _load_step(step)
     question = (question or "").strip()
     if not question:
         raise DossierError(_("Phải nêu nội dung xin ý kiến."))
@@ -238,7 +235,7 @@ def step_consult(*, actor, step: DossierStep | int, agency: Agency, question: st
 
 @transaction.atomic
 def consult_answer(*, actor, step: DossierStep | int, answer: str) -> DossierStep:
-    step = _step_for_update(step)
+    step = _load_step(step)
     answer = (answer or "").strip()
     if step.kind != StepKind.CONSULT:
         raise DossierError(_("Bước này không phải là xin ý kiến."))

@@ -22,7 +22,7 @@ from ..models import (
 )
 from . import DossierError
 from .lifecycle import dossier_transition
-from .steps import open_step, role_perm
+from .steps import may_hold, open_step
 from .uploads import check_upload
 
 
@@ -49,12 +49,7 @@ def _check_holder(actor, locked: Dossier) -> DossierStep:
     step = open_step(locked)
     if step is None:
         raise DossierError(_("Hồ sơ không ở bước xử lý nào."))
-    holder_ok = (
-        step.assignee_id == actor.pk
-        if step.assignee_id
-        else actor.has_perm(f"agencies.{role_perm(step.role)}", step.agency)
-    )
-    if not holder_ok:
+    if not may_hold(actor, step):
         raise PermissionDenied("not the step's holder")
     return step
 

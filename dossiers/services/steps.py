@@ -32,6 +32,17 @@ def role_perm(role: str) -> str:
     return ROLE_PERMS.get(role, "process_dossiers")
 
 
+def may_hold(user, step: DossierStep, has_perm=None) -> bool:
+    """The step's holder: its assignee, or — while nobody is assigned — anyone
+    with the step role's permission on the step's unit. ``has_perm(codename,
+    agency)`` lets a page reuse one prefetched guardian checker."""
+    if step.assignee_id is not None:
+        return step.assignee_id == user.pk
+    if has_perm is None:
+        return user.has_perm(f"agencies.{role_perm(step.role)}", step.agency)
+    return has_perm(role_perm(step.role), step.agency)
+
+
 def processing_agency_for(dossier: Dossier) -> Agency:
     """The resolving agency: the version's implementing agency, else the receiving unit
     (commune procedures are implemented by whichever commune receives them)."""
@@ -184,6 +195,7 @@ def consult_due(started_at: datetime) -> datetime:
 __all__ = [
     "ROLE_PERMS",
     "consult_due",
+    "may_hold",
     "open_step",
     "processing_agency_for",
     "role_perm",
