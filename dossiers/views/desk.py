@@ -9,8 +9,6 @@ dossier; for anyone else it does not exist (404).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -45,6 +43,7 @@ from ..services.submission import (
     dossier_resubmit,
     dossier_update_draft,
 )
+from .errors import form_error, service_error
 
 PAGE_SIZE = 25
 DECISION_STATUSES = (Status.DRAFT, Status.SUBMITTED)
@@ -64,21 +63,6 @@ def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
         return selectors.desk_dossier(request.user, pk)
     except Dossier.DoesNotExist:
         raise Http404 from None
-
-
-def _service_error(error: DossierError) -> dict[str, Any]:
-    return {"message": error.message, "details": list(error.errors)}
-
-
-def _form_error(form) -> dict[str, Any]:
-    details = [str(e) for e in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            details.extend(str(e) for e in errors)
-    return {
-        "message": _("Chưa thực hiện được: vui lòng sửa các lỗi được đánh dấu bên dưới."),
-        "details": details,
-    }
 
 
 # --- queue ------------------------------------------------------------------------------
@@ -150,7 +134,7 @@ def counter_start(request: HttpRequest) -> HttpResponse:
         request.POST, versions_for=selectors.receivable_versions, agencies=agencies
     )
     if not form.is_valid():
-        return _counter_page(request, agencies, start_form=form, error=_form_error(form))
+        return _counter_page(request, agencies, start_form=form, error=form_error(form))
     try:
         dossier = dossier_create_draft(
             actor=request.user,
@@ -159,7 +143,7 @@ def counter_start(request: HttpRequest) -> HttpResponse:
             receiving_agency=form.cleaned_data["agency_obj"],
         )
     except DossierError as error:
-        return _counter_page(request, agencies, start_form=form, error=_service_error(error))
+        return _counter_page(request, agencies, start_form=form, error=service_error(error))
     messages.success(request, _("Đã tạo hồ sơ mới. Vui lòng nhập thông tin người nộp."))
     return redirect("dossiers:counter_applicant", pk=dossier.pk)
 
@@ -182,12 +166,12 @@ def counter_applicant(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 dossier_update_draft(actor=request.user, dossier=dossier, data=form.cleaned_data)
             except DossierError as failure:
-                error = _service_error(failure)
+                error = service_error(failure)
             else:
                 messages.success(request, _("Đã lưu thông tin người nộp hồ sơ."))
                 return redirect("dossiers:desk_check", pk=dossier.pk)
         else:
-            error = _form_error(form)
+            error = form_error(form)
     return render(
         request,
         "dossiers/desk/applicant_form.html",
@@ -257,7 +241,7 @@ def digitise(request: HttpRequest, pk: int) -> HttpResponse:
     requirements = list(dossier.procedure_version.components.all())
     form = DigitiseForm(request.POST, request.FILES, requirements=requirements)
     if not form.is_valid():
-        return _check_page(request, dossier, error=_form_error(form), digitise_form=form)
+        return _check_page(request, dossier, error=form_error(form), digitise_form=form)
     try:
         component = component_attach(
             actor=request.user,
@@ -267,7 +251,7 @@ def digitise(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DossierError as error:
         return _check_page(
-            request, _dossier_or_404(request, pk), error=_service_error(error), digitise_form=form
+            request, _dossier_or_404(request, pk), error=service_error(error), digitise_form=form
         )
     if component.page_count:
         text = _("Đã số hóa “%(name)s” (%(pages)s trang).")
@@ -283,11 +267,11 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_or_404(request, pk)
     form = ReceiveForm(request.POST, dossier=dossier)
     if not form.is_valid():
-        return _check_page(request, dossier, error=_form_error(form))
+        return _check_page(request, dossier, error=form_error(form))
     try:
         dossier = dossier_receive(actor=request.user, dossier=dossier)
     except DossierError as error:
-        return _check_page(request, _dossier_or_404(request, pk), error=_service_error(error))
+        return _check_page(request, _dossier_or_404(request, pk), error=service_error(error))
     if dossier.due_at:
         due = timezone.localtime(dossier.due_at)
         text = _(
@@ -306,7 +290,7 @@ def request_completion(request: HttpRequest, pk: int) -> HttpResponse:
     rows, _others = selectors.requirement_rows(dossier)
     form = CompletionRequestForm(request.POST, requirements=[row.requirement for row in rows])
     if not form.is_valid():
-        return _check_page(request, dossier, error=_form_error(form), completion_form=form)
+        return _check_page(request, dossier, error=form_error(form), completion_form=form)
     items = form.cleaned_data["items"]
     try:
         dossier_request_completion(
@@ -314,7 +298,7 @@ def request_completion(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DossierError as error:
         return _check_page(
-            request, _dossier_or_404(request, pk), error=_service_error(error),
+            request, _dossier_or_404(request, pk), error=service_error(error),
             completion_form=form,
         )  # fmt: skip
     messages.success(
@@ -330,12 +314,12 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_or_404(request, pk)
     form = RefusalForm(request.POST)
     if not form.is_valid():
-        return _check_page(request, dossier, error=_form_error(form), refusal_form=form)
+        return _check_page(request, dossier, error=form_error(form), refusal_form=form)
     try:
         dossier_refuse(actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"])
     except DossierError as error:
         return _check_page(
-            request, _dossier_or_404(request, pk), error=_service_error(error), refusal_form=form
+            request, _dossier_or_404(request, pk), error=service_error(error), refusal_form=form
         )
     messages.success(request, _("Đã từ chối tiếp nhận hồ sơ và lập phiếu từ chối."))
     return redirect("dossiers:desk_check", pk=pk)
@@ -349,7 +333,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dossier_resubmit(actor=request.user, dossier=dossier)
     except DossierError as error:
-        return _check_page(request, _dossier_or_404(request, pk), error=_service_error(error))
+        return _check_page(request, _dossier_or_404(request, pk), error=service_error(error))
     messages.success(request, _("Đã nhận hồ sơ bổ sung; hồ sơ chờ kiểm tra, tiếp nhận."))
     return redirect("dossiers:desk_check", pk=pk)
 

@@ -21,7 +21,7 @@ from ..selectors_casework import desk_return_dossier, desk_returns, signed_resul
 from ..services import DossierError
 from ..services.closing import dossier_return
 from ..services.processing import dossier_transfer
-from .processing import form_error, service_error
+from .errors import form_error, service_error
 
 PAGE_SIZE = 25
 

@@ -8,8 +8,6 @@ a service and render or redirect; what the page offers is read by
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,6 +31,7 @@ from ..selectors_processing import dossier_steps
 from ..services import DossierError
 from ..services.decisions import supplement_warning
 from ..services.documents import document_issue
+from .errors import form_error, service_error
 from .processing_actions import ACTIONS_BY_NAME, form_for, forms_for
 
 DOCUMENT_FRAGMENT = "dossiers/documents/_status.html"
@@ -49,23 +48,6 @@ def dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
 def page_url(dossier: Dossier, anchor: str = "") -> str:
     url = reverse("processing:dossier", args=[dossier.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def service_error(error: DossierError | SigningError) -> dict[str, Any]:
-    if isinstance(error, DossierError):
-        return {"message": error.message, "details": list(error.errors)}
-    return {"message": _("Không ký số được kết quả: %(why)s") % {"why": error}, "details": []}
-
-
-def form_error(form) -> dict[str, Any]:
-    details = [str(e) for e in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            details.extend(str(e) for e in errors)
-    return {
-        "message": _("Chưa thực hiện được: vui lòng sửa các lỗi được đánh dấu bên dưới."),
-        "details": details,
-    }
 
 
 def render_page(
