@@ -97,7 +97,23 @@ class IndicatorApiMixin:
         )
 
     def agency(self) -> Agency | None:
-        """The ``agency`` parameter, which must be in scope (404 otherwise)."""
+        """The ``agency`` parameter, which must be in scope (404 otherwise); read once."""
+        if not hasattr(self, "_agency"):
+            self._agency = self._requested_agency()
+        return self._agency
+
+    def required_agency(self) -> Agency | None:
+        """For case lists: an agency must be chosen unless the user sees the province."""
+        agency = self.agency()
+        if agency is None and not self.scope.whole_province:
+            raise IndicatorError(_("Chọn một đơn vị để xem danh sách."))
+        return agency
+
+    def with_province(self) -> bool:
+        """Whether the province's own row belongs in the answer."""
+        return self.scope.whole_province and self.agency() is None
+
+    def _requested_agency(self) -> Agency | None:
         raw = self.request.query_params.get("agency")
         if not raw:
             return None
@@ -194,7 +210,7 @@ class ResultListView(IndicatorApiMixin, APIView):
             period,
             agency_ids=units,
             group=request.query_params.get("group") or None,
-            include_province=self.scope.whole_province and self.agency() is None,
+            include_province=self.with_province(),
         )
         return self.paginate(rows, s.ResultSerializer)
 
@@ -212,7 +228,7 @@ class SummaryView(IndicatorApiMixin, APIView):
         summaries = period_summaries(
             period,
             agency_ids=self.units(),
-            include_province=self.scope.whole_province and self.agency() is None,
+            include_province=self.with_province(),
         )
         return self.paginate(summaries, s.SummarySerializer)
 
@@ -231,9 +247,7 @@ class CaseListView(IndicatorApiMixin, APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         period = self.period()
-        agency = self.agency()
-        if agency is None and not self.scope.whole_province:
-            raise IndicatorError(_("Chọn một đơn vị để xem danh sách."))
+        agency = self.required_agency()
         cases = criterion_cases(
             period=period, agency=agency, criterion_code=request.query_params.get("criterion", "")
         )
@@ -257,7 +271,7 @@ class PredictedView(IndicatorApiMixin, APIView):
         period = self.period()
         report = predicted_losses(period=period, agency_ids=self.units())
         items = list(report.units)
-        if self.scope.whole_province and self.agency() is None and report.province:
+        if self.with_province() and report.province:
             items.insert(0, report.province)
         return self.paginate(items, s.PredictionSerializer)
 
@@ -272,9 +286,7 @@ class AtRiskListView(IndicatorApiMixin, APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         period = self.period()
-        agency = self.agency()
-        if agency is None and not self.scope.whole_province:
-            raise IndicatorError(_("Chọn một đơn vị để xem danh sách."))
+        agency = self.required_agency()
         return self.paginate(at_risk_dossiers(period, agency), s.AtRiskSerializer)
 
 
