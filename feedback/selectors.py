@@ -1,8 +1,10 @@
-"""Reads: permission-scoped lists, the public page, aggregates and the 766 inputs.
+"""Reads: ratings, aggregates, the six-monthly report and the 766 inputs.
 
 The index inputs (criteria 5.2, 5.3 and the dossier set of 5.4) are computed
 in SQL from the instants and deadlines stored on each row; Python only
-divides and rounds.
+divides and rounds. The PAKN workspace lists and the public page live in
+``selectors_pakn`` and are re-exported here, so ``feedback.selectors`` stays
+the one import for every read.
 """
 
 from __future__ import annotations
@@ -32,25 +34,27 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dossiers.models import Dossier
-from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
-from tthc_portal.text import fold
 
 from .models import (
-    OPEN_STATUSES,
     Category,
     Channel,
     Feedback,
-    FeedbackHistory,
     FeedbackReaction,
     Like,
     Rating,
     RatingScore,
-    Status,
 )
-from .workflow import CAPABILITY_PERMS
-
-MAX_QUERY_CHARS = 200
+from .selectors_pakn import MAX_QUERY_CHARS as MAX_QUERY_CHARS
+from .selectors_pakn import _reaction_count
+from .selectors_pakn import feedback_by_token as feedback_by_token
+from .selectors_pakn import feedback_for_dossier as feedback_for_dossier
+from .selectors_pakn import feedback_for_staff as feedback_for_staff
+from .selectors_pakn import feedback_for_user as feedback_for_user
+from .selectors_pakn import published_by_code as published_by_code
+from .selectors_pakn import published_facets as published_facets
+from .selectors_pakn import published_feedback as published_feedback
+from .selectors_pakn import staff_inbox as staff_inbox
 
 # --- periods ------------------------------------------------------------------------------
 
@@ -70,150 +74,6 @@ def period_bounds(start: date | datetime, end: date | datetime) -> tuple[datetim
 
 def _round(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-# --- staff scoping ------------------------------------------------------------------------
-
-
-def feedback_for_staff(user) -> QuerySet[Feedback]:
-    """Items the user's units received or are handling (provincial staff: all)."""
-    if not user.is_authenticated:
-        return Feedback.objects.none()
-    agencies = agencies_for_user(user, CAPABILITY_PERMS["viewer"][0])
-    return Feedback.objects.filter(
-        Q(agency__in=agencies.values("pk")) | Q(receiving_agency__in=agencies.values("pk"))
-    ).select_related("agency", "receiving_agency", "field")
-
-
-def feedback_for_user(user, pk: int) -> Feedback:
-    """Raises Feedback.DoesNotExist (→ 404) outside the user's units."""
-    return (
-        feedback_for_staff(user)
-        .select_related("dossier", "procedure", "about_agency", "follow_up_of", "answer_agency")
-        .prefetch_related(
-            "attachments",
-            Prefetch("history", queryset=FeedbackHistory.objects.select_related("actor", "agency")),
-        )
-        .get(pk=pk)
-    )
-
-
-def staff_inbox(
-    user, *, status: str | None = None, alert: str | None = None, query: str = ""
-) -> QuerySet[Feedback]:
-    items = feedback_for_staff(user)
-    if status == "open":
-        items = items.filter(status__in=OPEN_STATUSES)
-    elif status in Status.values:
-        items = items.filter(status=status)
-    if alert in ("due_soon", "overdue"):
-        items = items.filter(alert_level=alert, status__in=OPEN_STATUSES)
-    for word in fold(query[:MAX_QUERY_CHARS]).split()[:8]:
-        items = items.filter(staff_search__contains=word)
-    return items.order_by(F("next_due_at").asc(nulls_last=True), "-received_at", "-pk")
-
-
-def feedback_by_token(token: str) -> Feedback | None:
-    if not token:
-        return None
-    return (
-        Feedback.objects.select_related("agency", "answer_agency")
-        .prefetch_related("history")
-        .filter(lookup_token=token)
-        .first()
-    )
-
-
-def feedback_for_dossier(dossier: Dossier) -> QuerySet[Feedback]:
-    """PAKN linked to a dossier (shown on the dossier page and dashboards)."""
-    return Feedback.objects.filter(dossier=dossier).order_by("-received_at")
-
-
-# --- public page --------------------------------------------------------------------------
-
-
-def _reaction_count(value: str) -> Subquery:
-    return Subquery(
-        FeedbackReaction.objects.filter(feedback=OuterRef("pk"), value=value)
-        .order_by()
-        .values("feedback")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
-def published_feedback(
-    *, query: str = "", agency: int | None = None, field: int | None = None
-) -> QuerySet[Feedback]:
-    """Published answers, newest first, searchable without diacritics.
-
-    Only public columns are loaded: the submitter's details never leave the
-    database here (the name is added by the page only with consent).
-    """
-    items = (
-        Feedback.objects.filter(status=Status.PUBLISHED)
-        .select_related("answer_agency", "agency", "field")
-        .only(
-            "code",
-            "title",
-            "content",
-            "answer",
-            "published_at",
-            "received_at",
-            "kind",
-            "consent_publish_identity",
-            "submitter_name",
-            "status",
-            "answer_agency__name",
-            "agency__name",
-            "field__name",
-        )
-        .annotate(
-            likes=Coalesce(_reaction_count("like"), 0),
-            dislikes=Coalesce(_reaction_count("dislike"), 0),
-        )
-    )
-    words = fold(query[:MAX_QUERY_CHARS]).split()
-    for word in words[:8]:
-        items = items.filter(search_folded__contains=word)
-    if agency:
-        items = items.filter(
-            Q(answer_agency_id=agency) | Q(answer_agency__isnull=True, agency_id=agency)
-        )
-    if field:
-        items = items.filter(field_id=field)
-    return items.order_by("-published_at", "-pk")
-
-
-def published_facets() -> dict[str, list[tuple[int, str, int]]]:
-    """Agencies and fields that have published answers, with counts (two queries)."""
-    published = Feedback.objects.filter(status=Status.PUBLISHED)
-    agencies = (
-        published.annotate(unit=Coalesce("answer_agency", "agency"))
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    names = dict(
-        Agency.objects.filter(pk__in=[a["unit"] for a in agencies]).values_list("pk", "name")
-    )
-    fields = (
-        published.filter(field__isnull=False)
-        .values("field", "field__name")
-        .annotate(n=Count("pk"))
-        .order_by("field__name")
-    )
-    return {
-        "agencies": sorted(
-            ((a["unit"], names.get(a["unit"], ""), a["n"]) for a in agencies), key=lambda r: r[1]
-        ),
-        "fields": [(f["field"], f["field__name"], f["n"]) for f in fields],
-    }
-
-
-def published_by_code(code: str) -> Feedback | None:
-    return published_feedback().filter(code=(code or "").strip().upper()).first()
 
 
 # --- ratings ------------------------------------------------------------------------------
