@@ -12,7 +12,6 @@ from .catalogue import (
     ProcedureVersion,
     TimeKind,
     VersionStatus,
-    WorkflowStep,
 )
 from .publication import (
     ChangeType,
@@ -24,6 +23,7 @@ from .publication import (
     TaskStatus,
 )
 from .simplification import SimplificationPlan
+from .workflow import WorkflowStep
 
 __all__ = [
     "ApplicantType",

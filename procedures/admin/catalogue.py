@@ -1,59 +1,35 @@
-"""Back-office for the catalogue and publication control.
+"""Back-office for the catalogue: fields, procedures and their versions.
 
-The admin never bypasses the lifecycle: versions are created by the
-publication workspace or the importer, a draft's edits go through
-``version_update`` (audit, derived search text, content hash), and anything
-that is no longer a draft is read-only. Decisions and tasks are read-only
-records of the services; the deadline rules and fields are the configuration
-a province edits here.
+Versions are created by the publication workspace or the importer; a draft's
+edits go through ``version_update`` (audit, derived search text, content
+hash), and anything that is no longer a draft is read-only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     ComponentRequirement,
     FeeItem,
     Field,
     LegalBasis,
-    MinistryDecision,
     Procedure,
     ProcedureVersion,
-    PublicationDeadlineRule,
-    PublicationItem,
-    PublicationTask,
-    SimplificationPlan,
     VersionStatus,
     WorkflowStep,
 )
-from .services import ProcedureError
-from .services.versions import CHILD_FIELDS, CONTENT_FIELDS, version_update
+from ..services import ProcedureError
+from ..services.versions import CHILD_FIELDS, CONTENT_FIELDS, version_update
+from .base import ReadOnlyAdminMixin
 
 # Form field names of the content (foreign keys without their "_id").
 CONTENT_NAMES = frozenset(name.removesuffix("_id") for name in CONTENT_FIELDS)
-
-
-class ReadOnlyAdminMixin:
-    """A record kept by the services: visible, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-# --- catalogue -------------------------------------------------------------------------
 
 
 @admin.register(Field)
@@ -383,171 +359,3 @@ def _child_rows(formset, fields: list[str]) -> list[dict[str, Any]]:
 
 # Child fields that may be stored as NULL (the others fall back to model defaults).
 _NULLABLE = frozenset({"amount_vnd", "online_amount_vnd", "effective_date", "unit"})
-
-
-# --- publication -------------------------------------------------------------------------
-
-
-class DeadlineRuleForm(forms.ModelForm):
-    class Meta:
-        model = PublicationDeadlineRule
-        fields = ["key", "anchor", "offset_working_days", "valid_from", "valid_to", "source"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("valid_from"), data.get("valid_to")
-        if start and end and end <= start:
-            raise forms.ValidationError(_("Ngày kết thúc áp dụng phải sau ngày bắt đầu."))
-        return data
-
-
-@admin.register(PublicationDeadlineRule)
-class PublicationDeadlineRuleAdmin(admin.ModelAdmin):
-    """Each province configures its deadlines here, as dated rows.
-
-    A change applies to tasks opened afterwards; existing tasks keep the due
-    dates computed when they were opened.
-    """
-
-    form = DeadlineRuleForm
-    list_display = ("key", "anchor", "offset_working_days", "valid_from", "valid_to", "source")
-    list_filter = ("key", "anchor")
-    search_fields = ("source",)
-    ordering = ("key", "-valid_from")
-
-
-class DecisionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = PublicationItem
-    fields = (
-        "procedure_code",
-        "procedure_name",
-        "change_type",
-        "responsible_agency",
-        "task",
-        "version",
-    )
-    readonly_fields = fields
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PublicationItem]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(
-                "responsible_agency", "task__agency", "task__ministry_decision", "version"
-            )
-        )
-
-
-@admin.register(MinistryDecision)
-class MinistryDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Recorded through the publication workspace (which opens the tasks)."""
-
-    list_display = (
-        "number",
-        "decision_date",
-        "issuing_body",
-        "legal_basis_effective_date",
-        "item_count",
-        "recorded_by",
-    )
-    list_select_related = ("recorded_by",)
-    search_fields = ("number", "issuing_body", "summary")
-    date_hierarchy = "decision_date"
-    fields = (
-        "number",
-        "decision_date",
-        "issuing_body",
-        "legal_basis_effective_date",
-        "summary",
-        "recorded_by",
-        "created_at",
-    )
-    readonly_fields = fields
-    inlines = [DecisionItemInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[MinistryDecision]:
-        return super().get_queryset(request).annotate(item_count=Count("items"))
-
-    @admin.display(description=_("số thủ tục"), ordering="item_count")
-    def item_count(self, obj: MinistryDecision) -> int:
-        return obj.item_count
-
-
-class TaskItemInline(DecisionItemInline):
-    fk_name = "task"
-
-
-@admin.register(PublicationTask)
-class PublicationTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Tasks and their due dates are computed by the services; read-only here."""
-
-    list_display = (
-        "agency",
-        "ministry_decision",
-        "status",
-        "list_due",
-        "workflow_due",
-        "decision_due",
-        "posting_due",
-        "alert_level",
-        "chairman_decision_number",
-    )
-    list_filter = ("status", "alert_level")
-    list_select_related = ("agency", "ministry_decision")
-    search_fields = ("agency__name", "ministry_decision__number", "chairman_decision_number")
-    date_hierarchy = "list_due"
-    fields = (
-        "ministry_decision",
-        "agency",
-        "status",
-        ("list_due", "workflow_due"),
-        ("decision_due", "posting_due", "lock_due"),
-        "workflow_done_on",
-        ("chairman_decision_number", "chairman_decision_date", "effective_date"),
-        "posted_on",
-        ("alert_level", "alerted_at"),
-    )
-    readonly_fields = (
-        "ministry_decision",
-        "agency",
-        "status",
-        "list_due",
-        "workflow_due",
-        "decision_due",
-        "posting_due",
-        "lock_due",
-        "workflow_done_on",
-        "chairman_decision_number",
-        "chairman_decision_date",
-        "effective_date",
-        "posted_on",
-        "alert_level",
-        "alerted_at",
-    )
-    inlines = [TaskItemInline]
-
-
-@admin.register(SimplificationPlan)
-class SimplificationPlanAdmin(admin.ModelAdmin):
-    list_display = (
-        "procedure",
-        "agency",
-        "approval_decision",
-        "cost_before_vnd",
-        "cost_after_vnd",
-        "reduction",
-        "abolish",
-        "implemented",
-    )
-    list_filter = ("implemented", "abolish")
-    list_select_related = ("procedure__current_version", "agency")
-    search_fields = ("procedure__code", "procedure__current_version__name", "approval_decision")
-    autocomplete_fields = ("procedure", "agency")
-
-    @admin.display(description=_("giảm chi phí (%)"))
-    def reduction(self, obj: SimplificationPlan) -> str:
-        return f"{obj.cost_reduction_percent:.1f}"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[SimplificationPlan]:
-        return super().get_queryset(request).select_related("procedure__current_version", "agency")
