@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -127,6 +128,24 @@ def worklist_summary(user, *, scope: str = "mine", now: datetime | None = None) 
         )
     )
     return WorklistSummary(**counts)
+
+
+def summary_count(summary: WorklistSummary, *, bucket: str = "") -> int | None:
+    """The row count of an unfiltered (or bucket-only) list, already in the
+    badges' aggregate: the paginator need not count the queue a second time."""
+    if not bucket:
+        return summary.total
+    return {"overdue": summary.overdue, "due_soon": summary.due_soon,
+            "paused": summary.paused}.get(bucket)  # fmt: skip
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count when the caller already has it."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # overrides the cached_property
 
 
 def dossier_steps(dossier) -> QuerySet[DossierStep]:

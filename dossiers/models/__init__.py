@@ -7,6 +7,7 @@ from .documents import (
     SourceForm,
 )
 from .dossier import (
+    FLAGGED,
     OPEN_STATUSES,
     TERMINAL_STATUSES,
     Channel,
@@ -23,6 +24,7 @@ from .processing import Apology, DossierStep, StepKind, StepOutcome, Timeliness
 from .supplements import SupplementRequest, SupplementStage, SupplementState
 
 __all__ = [
+    "FLAGGED",
     "OPEN_STATUSES",
     "TERMINAL_STATUSES",
     "Apology",

@@ -113,6 +113,23 @@ class DossierStep(models.Model):
                 fields=["assignee", "due_at"], name="step_open_assignee", condition=OPEN_STEP
             ),
             models.Index(fields=["agency", "due_at"], name="step_open_agency", condition=OPEN_STEP),
+            # "To assign" and the unassigned steps a role takes from its unit's queue.
+            models.Index(
+                fields=["agency", "role", "kind", "due_at"],
+                name="step_open_unassigned",
+                condition=OPEN_STEP & Q(assignee__isnull=True),
+            ),
+            # The sweep: open steps not yet flagged overdue, and the flagged ones.
+            models.Index(
+                fields=["due_at"],
+                name="step_open_unflagged_due",
+                condition=OPEN_STEP & Q(is_overdue=False),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="step_flagged",
+                condition=Q(due_soon=True) | Q(is_overdue=True),
+            ),
             models.Index(fields=["dossier", "started_at"], name="step_dossier"),
         ]
         constraints = [

@@ -1,15 +1,15 @@
 """The resolving units' worklists (/xu-ly/): my steps, my unit's queue, steps
 waiting for assignment; soonest due first, with traffic lights.
 
-One indexed query for the page of rows and one aggregate for the badges,
-whatever the page size (``dossiers.selectors_processing``).
+One indexed query for the page of rows and one aggregate for the badges
+(which also gives the paginator its count), whatever the page size
+(``dossiers.selectors_processing``).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from tthc_portal.agencies.selectors import agencies_for_user
 
 from ..forms_processing import PAGE_SIZES, SCOPES, WorklistFilterForm
 from ..selectors_casework import staff_agencies
-from ..selectors_processing import worklist, worklist_summary
+from ..selectors_processing import CountedPaginator, summary_count, worklist, worklist_summary
 from ..services.overdue import thresholds
 
 TABS = (
@@ -48,7 +48,13 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
         request.user, scope=values["scope"], bucket=values["bucket"], agency=values["agency"],
         query=values["query"], now=now,
     )  # fmt: skip
-    page = Paginator(steps, values["per_page"]).get_page(request.GET.get("trang"))
+    summary = worklist_summary(request.user, scope=values["scope"], now=now)
+    known = None
+    if not values["agency"] and not values["query"].strip():
+        known = summary_count(summary, bucket=values["bucket"])
+    page = CountedPaginator(steps, values["per_page"], count=known).get_page(
+        request.GET.get("trang")
+    )
     context = {
         "filters": filters,
         "values": values,
@@ -60,7 +66,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
         "page_sizes": PAGE_SIZES,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "summary": worklist_summary(request.user, scope=values["scope"], now=now),
+        "summary": summary,
         "now": now,
         # The dossier's own appointment, flagged beside the step's light.
         "horizon": thresholds(now)[0],

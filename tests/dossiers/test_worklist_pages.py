@@ -208,6 +208,32 @@ def test_page_sizes_and_fixed_query_count(client, users, workflow_procedure):
     assert dues == sorted(dues)
 
 
+def test_pager_counts_come_from_the_badges_unless_filtered(client, users, workflow_procedure):
+    """The queue is counted once (the badges' aggregate); the pager's "of N"
+    still matches what a filter shows."""
+    on_time = assigned(users, workflow_procedure)
+    late = assigned(users, workflow_procedure)
+    set_step_due(late, timezone.now() - timedelta(hours=2))
+    paused(users, workflow_procedure)
+    client.force_login(users[SPECIALIST])
+    client.get(WORKLIST)
+
+    def counted(params: dict) -> tuple[int, int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(WORKLIST, params)
+        counts = sum("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+        return response.context["page"].paginator.count, len(rows(response)), counts
+
+    everything, listed, counts = counted({})
+    assert everything == listed == 3 and counts == 1  # the badges only
+    assert counted({"muc": "qua-han"})[:2] == (1, 1)
+    assert counted({"muc": "qua-han"})[2] == 1
+    assert counted({"muc": "tam-dung"})[:2] == (1, 1)
+    # A filter the badges do not cover is counted on its own, and correctly.
+    searched, listed, counts = counted({"q": on_time.code})
+    assert searched == listed == 1 and counts == 2
+
+
 def test_who_may_open_the_worklist(client, users, workflow_procedure):
     client.force_login(users[CITIZEN])
     assert client.get(WORKLIST).status_code == 403
