@@ -16,7 +16,7 @@ from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
 
-from .models import DossierStep, Status, StepKind
+from .models import DossierStep, StepKind
 from .services.overdue import thresholds
 
 SCOPES = ("mine", "agency", "unassigned")
@@ -57,8 +57,10 @@ def light_annotation(now: datetime) -> Case:
     """Traffic light: red overdue, amber due within the due-soon horizon, green
     otherwise; grey while the dossier waits for the citizen (clock paused)."""
     regular, _same_day = thresholds(now)
+    # Step columns only: the badges count a busy unit's whole queue, and a join
+    # to the dossiers per row doubled that (measured at 12,000 open steps).
     return Case(
-        When(dossier__status=Status.AWAITING_SUPPLEMENT, then=Value("paused")),
+        When(paused=True, then=Value("paused")),
         When(due_at__isnull=True, then=Value("none")),
         When(due_at__lte=now, then=Value("overdue")),
         When(Q(due_soon=True) | Q(due_at__lte=regular), then=Value("due_soon")),

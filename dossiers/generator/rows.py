@@ -34,7 +34,7 @@ STEP_COLUMNS = ("id", "dossier_id", "kind", "workflow_step_id", "order", "name",
                 "agency_id", "parent_id", "assignee_id", "assigned_by_id", "handed_over_by_id",
                 "started_at", "budget_hours", "counted", "due_at", "completed_at",
                 "completed_by_id", "outcome", "timeliness", "request_text", "note", "due_soon",
-                "is_overdue")  # fmt: skip
+                "is_overdue", "paused")  # fmt: skip
 HISTORY_COLUMNS = ("dossier_id", "action", "from_status", "to_status", "actor_id", "at", "note")
 PAUSE_COLUMNS = ("dossier_id", "started_at", "ended_at", "reason")
 SUPPLEMENT_COLUMNS = ("dossier_id", "stage", "items", "note", "justification", "state",
@@ -277,9 +277,13 @@ class RowWriter:
             assignee = run.assignee if assigned else None
             due = self.due_text(run.due_at(cut), run.zero_budget)
             started = start(run.start) if run.start == life.received else at(run.start)
+            paused = False
             if is_open:
                 current = step_id
-                soon, late = self.flags(due, False)  # steps have one horizon only
+                # While the dossier waits for the citizen the step's clock stands
+                # still: no flags, whatever its old due time says.
+                paused = status == "awaiting_supplement"
+                soon, late = (False, False) if paused else self.flags(due, False)
                 done = (None, None, "", "")
             else:
                 completed = at(run.end)
@@ -292,7 +296,7 @@ class RowWriter:
                 run.spec.name, run.spec.role, run.agency_id, None, assignee,
                 run.assigned_by if assigned else None, run.handed_over_by, started,
                 run.spec.budget_hours, run.spec.counted, due, done[0], done[1], done[2], done[3],
-                "", "", soon, late,
+                "", "", soon, late, paused,
             ))  # fmt: skip
         self.rows[DossierStep] += steps
         ended = life.ended if life.ended is not None and life.ended < cut else None

@@ -230,9 +230,11 @@ class Sink:
     def analyze(self, models_: Iterable[type[models.Model]]) -> None:
         if not self.postgres or connection.in_atomic_block:
             return
+        # VACUUM as well: a bulk load leaves the visibility map empty, and a live
+        # database's autovacuum would have set it long before anyone queried it.
         with connection.cursor() as cursor:
             for model in models_:
-                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+                cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from .dossier import (
     StatusHistory,
 )
 from .payments import GatewayFlag, Payment, PaymentStatus
-from .processing import Apology, DossierStep, StepKind, StepOutcome, Timeliness
+from .processing import Apology, DossierStep, StepKind, StepOutcome, SweepMark, Timeliness
 from .supplements import SupplementRequest, SupplementStage, SupplementState
 
 __all__ = [
@@ -51,5 +51,6 @@ __all__ = [
     "SupplementRequest",
     "SupplementStage",
     "SupplementState",
+    "SweepMark",
     "Timeliness",
 ]

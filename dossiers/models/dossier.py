@@ -36,8 +36,9 @@ class Status(models.TextChoices):
 
 # The processing clock runs in these states; deadlines are swept only here.
 OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROCESSING, Status.AWAITING_SUPPLEMENT)
-# Rows the deadline sweep has flagged: few, so they get their own partial
-# indexes and clearing them never scans the open set.
+# Rows the deadline sweep has flagged. The flags are deliberately in no index
+# (nor any index's condition): the sweep's flips are then heap-only (HOT)
+# updates that touch none of the table's indexes (dossiers migration 0011).
 FLAGGED = Q(due_soon=True) | Q(is_overdue=True)
 TERMINAL_STATUSES = (
     Status.REFUSED,
@@ -223,15 +224,6 @@ class Dossier(models.Model):
                 name="dossier_open_agency_due",
                 condition=Q(status__in=["received", "in_processing", "awaiting_supplement"]),
             ),
-            # The sweep: open dossiers not yet flagged overdue (a new overdue
-            # flag is a short range scan), and the flagged ones it may clear.
-            models.Index(
-                fields=["due_at"],
-                name="dossier_open_unflagged_due",
-                condition=Q(status__in=["received", "in_processing", "awaiting_supplement"])
-                & Q(is_overdue=False),
-            ),
-            models.Index(fields=["due_at"], name="dossier_flagged", condition=FLAGGED),
             models.Index(
                 fields=["submitted_at"],
                 name="dossier_waiting_reception",

@@ -102,6 +102,10 @@ class DossierStep(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     due_soon = models.BooleanField(_("sắp đến hạn"), default=False)
     is_overdue = models.BooleanField(_("quá hạn"), default=False)
+    # The dossier waits for the citizen (supplement during processing): the
+    # step's clock stands still, the sweep leaves it alone and the worklist
+    # shows it grey — read from the step row, without joining the dossier.
+    paused = models.BooleanField(_("tạm dừng chờ bổ sung"), default=False)
 
     class Meta:
         verbose_name = _("bước xử lý hồ sơ")
@@ -119,17 +123,8 @@ class DossierStep(models.Model):
                 name="step_open_unassigned",
                 condition=OPEN_STEP & Q(assignee__isnull=True),
             ),
-            # The sweep: open steps not yet flagged overdue, and the flagged ones.
-            models.Index(
-                fields=["due_at"],
-                name="step_open_unflagged_due",
-                condition=OPEN_STEP & Q(is_overdue=False),
-            ),
-            models.Index(
-                fields=["due_at"],
-                name="step_flagged",
-                condition=Q(due_soon=True) | Q(is_overdue=True),
-            ),
+            # The sweep's ranges: open steps coming due or overdue.
+            models.Index(fields=["due_at"], name="step_open_due", condition=OPEN_STEP),
             models.Index(fields=["dossier", "started_at"], name="step_dossier"),
         ]
         constraints = [
@@ -170,3 +165,21 @@ class Apology(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} → {self.new_due_at:%d/%m/%Y %H:%M}"
+
+
+class SweepMark(models.Model):
+    """Where the deadline sweep got to: a routine run only reads the deadlines
+    crossed since the previous one (dossiers.services.overdue)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    swept_until = models.DateTimeField(_("quét đến thời điểm"))
+    full = models.BooleanField(_("quét toàn bộ"), default=False)
+    ran_at = models.DateTimeField(_("chạy lúc"))
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("mốc quét thời hạn")
+        verbose_name_plural = _("mốc quét thời hạn")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.swept_until:%Y-%m-%d %H:%M}"

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from tthc_portal.agencies.models import Agency
 
-from ..models import DailySequence, DossierCodeFormat
+from ..models import DossierCodeFormat
 from . import DossierError
+
+NEXT_SEQUENCE_SQL = (
+    "INSERT INTO dossiers_dailysequence (agency_id, day, last_value) VALUES (%s, %s, 1) "
+    "ON CONFLICT (agency_id, day) "
+    "DO UPDATE SET last_value = dossiers_dailysequence.last_value + 1 "
+    "RETURNING last_value"
+)
 
 
 def next_sequence(agency: Agency, day: date) -> int:
     """Take the next number of the day for ``agency``. Call inside the reception
-    transaction: the row lock taken by the UPDATE serialises concurrent
-    receptions, and a rollback returns the number (no gaps)."""
-    DailySequence.objects.bulk_create(
-        [DailySequence(agency=agency, day=day, last_value=0)], ignore_conflicts=True
-    )
-    DailySequence.objects.filter(agency=agency, day=day).update(last_value=F("last_value") + 1)
-    return (
-        DailySequence.objects.filter(agency=agency, day=day)
-        .values_list("last_value", flat=True)
-        .get()
-    )
+    transaction: the upsert's row lock serialises concurrent receptions, and a
+    rollback returns the number (no gaps). One statement (PostgreSQL and SQLite
+    ≥ 3.35 both have ``ON CONFLICT … RETURNING``): it runs on every reception."""
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_SEQUENCE_SQL, [agency.pk, day])
+        return cursor.fetchone()[0]
 
 
 def dossier_code_allocate(agency: Agency, day: date) -> str:

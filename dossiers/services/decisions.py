@@ -29,7 +29,15 @@ from .results import (
     result_sign,
     result_to_personal_store,
 )
-from .steps import open_step, split_workflow, step_finish, step_start, steps_close_all, workflow_of
+from .steps import (
+    open_step,
+    split_workflow,
+    step_finish,
+    step_start,
+    steps_close_all,
+    steps_pause,
+    workflow_of,
+)
 
 
 def supplement_warning(dossier: Dossier) -> str:
@@ -94,6 +102,7 @@ def supplement_issue(
         locked.supplement_count += 1
         locked.due_at = None  # the clock stands still until the citizen answers
         locked.due_soon = locked.is_overdue = False
+        steps_pause(locked)
         return ["supplement_count", "due_at", "due_soon", "is_overdue"]
 
     dossier = dossier_transition(

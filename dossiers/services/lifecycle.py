@@ -96,7 +96,7 @@ def dossier_transition(
         fields.add("status")
     locked.save(update_fields=[*sorted(fields), "updated_at"])
     when = at or timezone.now()
-    StatusHistory.objects.create(
+    history = StatusHistory.objects.create(
         dossier=locked,
         action=action,
         from_status=before,
@@ -113,7 +113,7 @@ def dossier_transition(
         after={"status": locked.status, "note": note, **{f: getattr(locked, f) for f in fields}},
     )
     if transition.notify_applicant:
-        notify_applicant(locked, action)
+        notify_applicant(locked, action, event=f"h{history.pk}")
     if action == "return_result":
         # Every returned dossier invites its applicant to rate the service.
         from feedback.services.ratings import rating_invite
@@ -122,7 +122,9 @@ def dossier_transition(
     return locked
 
 
-def notify_applicant(dossier: Dossier, action: str) -> None:
+def notify_applicant(dossier: Dossier, action: str, *, event: str = "") -> None:
+    """``event`` tells this message from earlier ones of the same action (a
+    transition passes its history row); by default the history's length."""
     from django.conf import settings
 
     context = {
@@ -138,6 +140,6 @@ def notify_applicant(dossier: Dossier, action: str) -> None:
         context,
         email=dossier.applicant_email,
         phone=dossier.applicant_phone,
-        dedupe_key=f"dossier:{dossier.pk}:{action}:{dossier.history.count()}",
+        dedupe_key=f"dossier:{dossier.pk}:{action}:{event or dossier.history.count()}",
         topic=f"dossiers.dossier:{dossier.pk}",
     )

@@ -2,9 +2,14 @@
 
 Idempotent by compare-and-set: each flag is set only on rows where it is not
 set yet, and only the rows this run flipped are notified — running the sweep
-twice notifies nothing twice. Flags whose deadline moved away (supplement
-resumed, apology) are cleared in the same pass, so the flags always describe
-the stored due times.
+twice notifies nothing twice. The services that move a deadline or end a
+dossier or step (apology, supplement and its resumption, completion, closing)
+clear its flags under the row lock; the sweep only raises them. Its writes are
+heap-only updates (the flags are in no index), and its reads are short ranges:
+a routine run reads only the deadlines crossed since the previous run (with
+an hour's overlap), while the first run of each day, a run after a gap, or one
+whose clock went back reads every open row — which also catches a deadline a
+service recomputed into the past.
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,22 +32,33 @@ from tthc_portal.notifications.services import notify_from_template
 from tthc_portal.workdays.calendar import TimeUnit
 from tthc_portal.workdays.services import get_calendar
 
-from ..models import FLAGGED, OPEN_STATUSES, Dossier, DossierStep
+from ..models import OPEN_STATUSES, Dossier, DossierStep, SweepMark
 
 logger = logging.getLogger(__name__)
 SAME_DAY_UNITS = (TimeUnit.SAME_DAY, TimeUnit.IMMEDIATE)
+MARK = "deadlines"
+# Routine runs re-read an hour before the previous run: a run that overlapped
+# another, or a beat that fired late, still sees every crossing.
+OVERLAP = timedelta(hours=1)
+# A run further than this from the previous one reads everything.
+FULL_AFTER = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
 class SweepReport:
     dossiers_due_soon: int
     dossiers_overdue: int
-    dossiers_cleared: int
     steps_due_soon: int
     steps_overdue: int
-    steps_cleared: int
     apologies_requested: int
     heads_notified: int
+    full: bool = False
+
+    @property
+    def flipped(self) -> int:
+        """Flags raised and heads asked by this run (0 on an idempotent re-run)."""
+        return (self.dossiers_due_soon + self.dossiers_overdue + self.steps_due_soon
+                + self.steps_overdue + self.apologies_requested + self.heads_notified)  # fmt: skip
 
 
 def apology_horizon(now: datetime) -> datetime:
@@ -70,38 +86,71 @@ def _flip(queryset, field: str, condition: Q) -> int:
         .select_for_update(skip_locked=True)
         .values("pk")
     )
-    return queryset.model.objects.filter(pk__in=candidates).update(**{field: True})
+    model = queryset.model
+    if connection.vendor != "postgresql":
+        return model.objects.filter(pk__in=candidates).update(**{field: True})
+    # ``id = ANY(ARRAY(…))``: the candidates are read once, then updated through
+    # the primary key. The ORM's ``id IN (…)`` let the planner hash-join the
+    # whole table when many rows cross at once (1.6 s → 0.9 s for 51,000
+    # dossiers at a closing time, measured at 1M dossiers).
+    select, params = candidates.query.sql_with_params()
+    table, column = model._meta.db_table, model._meta.get_field(field).column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "{column}" = true WHERE "id" = ANY(ARRAY({select}))',  # noqa: S608 (names from the model)
+            params,
+        )
+        return cursor.rowcount
+
+
+def _window_start(now: datetime) -> datetime | None:
+    """Where a routine run starts reading, or None for a full run."""
+    mark = SweepMark.objects.filter(name=MARK).first()
+    if mark is None:
+        return None
+    last = mark.swept_until
+    if last > now or now - last > FULL_AFTER or timezone.localdate(last) != timezone.localdate(now):
+        return None
+    return last - OVERLAP
 
 
 def deadlines_sweep(now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     regular, same_day = thresholds(now)
-    dossier_soon = Q(due_at__gt=now) & (
-        Q(time_unit__in=SAME_DAY_UNITS, due_at__lte=same_day)
-        | (~Q(time_unit__in=SAME_DAY_UNITS) & Q(due_at__lte=regular))
-    )
     open_dossiers = Dossier.objects.filter(status__in=OPEN_STATUSES)
-    open_steps = DossierStep.objects.filter(completed_at__isnull=True, due_at__isnull=False)
+    # A paused step's clock stands still: it is neither due soon nor overdue.
+    open_steps = DossierStep.objects.filter(
+        completed_at__isnull=True, due_at__isnull=False, paused=False
+    )
     with transaction.atomic():
-        # Deadlines that moved away (resumed supplement, apology) and dossiers or
-        # steps that ended lose their flags. The flagged rows are few and have
-        # their own partial indexes, so neither scan touches the open set.
-        cleared = Dossier.objects.filter(
-            FLAGGED,
-            ~Q(status__in=OPEN_STATUSES) | Q(due_at__isnull=True) | Q(due_at__gt=regular),
-        ).update(due_soon=False, is_overdue=False)
-        steps_cleared = DossierStep.objects.filter(
-            FLAGGED,
-            Q(completed_at__isnull=False) | Q(due_at__isnull=True) | Q(due_at__gt=regular),
-        ).update(due_soon=False, is_overdue=False)
-        soon = _flip(open_dossiers.filter(due_at__isnull=False), "due_soon", dossier_soon)
-        overdue = _flip(open_dossiers, "is_overdue", Q(due_at__lte=now))
-        steps_soon = _flip(open_steps, "due_soon", Q(due_at__gt=now, due_at__lte=regular))
-        steps_overdue = _flip(open_steps, "is_overdue", Q(due_at__lte=now))
+        if connection.vendor == "postgresql":
+            # Short index-range statements: compiling them (PostgreSQL's JIT,
+            # set off by the large tables' estimates) costs more than running them.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        start = _window_start(now)
+        crossed = soon_crossed = ask_crossed = Q()
+        if start is not None:
+            # Every horizon moves forward with time: what crossed one since
+            # ``start`` lies beyond where that horizon stood at ``start``.
+            start_regular, start_same_day = thresholds(start)
+            crossed = Q(due_at__gt=start)
+            soon_crossed = Q(due_at__gt=min(start_regular, start_same_day))
+            ask_crossed = Q(due_at__gt=apology_horizon(start))
+        dossier_soon = Q(due_at__gt=now) & (
+            Q(time_unit__in=SAME_DAY_UNITS, due_at__lte=same_day)
+            | (~Q(time_unit__in=SAME_DAY_UNITS) & Q(due_at__lte=regular))
+        )
+        soon = _flip(open_dossiers.filter(due_at__isnull=False), "due_soon",
+                     dossier_soon & soon_crossed)  # fmt: skip
+        overdue = _flip(open_dossiers, "is_overdue", Q(due_at__lte=now) & crossed)
+        steps_soon = _flip(open_steps, "due_soon",
+                           Q(due_at__gt=now, due_at__lte=regular) & soon_crossed)  # fmt: skip
+        steps_overdue = _flip(open_steps, "is_overdue", Q(due_at__lte=now) & crossed)
         # Ask each head once per deadline, while an apology can still be issued.
         ask = list(
             open_dossiers.filter(
-                apology_issued=False, apology_requested_at__isnull=True,
+                ask_crossed, apology_issued=False, apology_requested_at__isnull=True,
                 due_at__gt=now, due_at__lte=apology_horizon(now),
             )
             .select_for_update(skip_locked=True)
@@ -114,11 +163,15 @@ def deadlines_sweep(now: datetime | None = None) -> SweepReport:
         notified = _ask_for_apologies(ask) if ask else 0
         report = SweepReport(
             dossiers_due_soon=soon, dossiers_overdue=overdue,
-            dossiers_cleared=cleared, steps_due_soon=steps_soon,
-            steps_overdue=steps_overdue, steps_cleared=steps_cleared,
-            apologies_requested=len(ask), heads_notified=notified,
+            steps_due_soon=steps_soon, steps_overdue=steps_overdue,
+            apologies_requested=len(ask), heads_notified=notified, full=start is None,
         )  # fmt: skip
-        if any(vars(report).values()):
+        SweepMark.objects.update_or_create(
+            name=MARK,
+            defaults={"swept_until": now, "full": start is None, "ran_at": timezone.now(),
+                      "report": vars(report)},
+        )  # fmt: skip
+        if report.flipped:
             logger.info("Deadline sweep: %s", report)
     return report
 

@@ -151,11 +151,11 @@ def step_finish(step: DossierStep, *, at: datetime, actor, outcome: str, note: s
     if step.assignee_id is None and actor is not None:
         # Whoever took an unassigned step is its receiver on the control sheet.
         step.assignee = actor
-    step.due_soon = step.is_overdue = False
+    step.due_soon = step.is_overdue = step.paused = False
     step.save(
         update_fields=[
             "completed_at", "completed_by", "outcome", "timeliness", "note", "assignee",
-            "due_soon", "is_overdue",
+            "due_soon", "is_overdue", "paused",
         ]
     )  # fmt: skip
 
@@ -176,15 +176,22 @@ def steps_close_all(dossier: Dossier, *, at: datetime, actor, outcome: str) -> N
     dossier.current_step = None
 
 
+def steps_pause(dossier: Dossier) -> None:
+    """The dossier's open steps stop their clocks with it (supplement issued)."""
+    dossier.steps.filter(completed_at__isnull=True).update(
+        paused=True, due_soon=False, is_overdue=False
+    )
+
+
 def step_shift_after_pause(step: DossierStep, paused_from: datetime, resumed_at: datetime) -> None:
     """The step's budget stands still while the dossier waits for the citizen."""
-    if step.due_at is None or step.due_at <= paused_from:
-        return
-    calendar = get_calendar()
-    remaining = calendar.working_time_between(paused_from, step.due_at)
-    step.due_at = calendar.add_working_time(resumed_at, remaining)
+    step.paused = False
+    if step.due_at is not None and step.due_at > paused_from:
+        calendar = get_calendar()
+        remaining = calendar.working_time_between(paused_from, step.due_at)
+        step.due_at = calendar.add_working_time(resumed_at, remaining)
     step.due_soon = step.is_overdue = False
-    step.save(update_fields=["due_at", "due_soon", "is_overdue"])
+    step.save(update_fields=["due_at", "due_soon", "is_overdue", "paused"])
 
 
 def consult_due(started_at: datetime) -> datetime:
@@ -204,6 +211,7 @@ __all__ = [
     "step_shift_after_pause",
     "step_start",
     "steps_close_all",
+    "steps_pause",
     "timeliness_of",
     "workflow_of",
 ]

@@ -333,6 +333,8 @@ def dossier_supplement(*, actor, dossier: Dossier) -> Dossier:
         step = open_step(locked)
         if step is not None and paused is not None:
             step_shift_after_pause(step, paused.started_at, now)
+        # Consultations running beside it keep their own due times.
+        locked.steps.filter(completed_at__isnull=True, paused=True).update(paused=False)
         return refresh_due(locked)
 
     return dossier_transition(actor=actor, dossier=dossier, action="supplement", apply=apply)
