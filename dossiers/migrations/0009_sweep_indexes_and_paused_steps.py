@@ -34,6 +34,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dossierstep',
-            index=models.Index(condition=models.Q(('completed_at__isnull', True)), fields=['due_at'], name='step_open_due'),
+            index=models.Index(condition=models.Q(('completed_at__isnull', True), ('due_at__isnull', False), ('paused', False)), fields=['due_at'], name='step_open_due'),
         ),
     ]

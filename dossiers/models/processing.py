@@ -123,8 +123,15 @@ class DossierStep(models.Model):
                 name="step_open_unassigned",
                 condition=OPEN_STEP & Q(assignee__isnull=True),
             ),
-            # The sweep's ranges: open steps coming due or overdue.
-            models.Index(fields=["due_at"], name="step_open_due", condition=OPEN_STEP),
+            # The sweep's ranges: running clocks coming due or overdue. The
+            # condition names ``paused`` so that the worklists' per-unit counts
+            # cannot pick this index over ``step_open_agency`` (measured: the
+            # planner did, scanning all 210,000 open steps for one unit's 12,000).
+            models.Index(
+                fields=["due_at"],
+                name="step_open_due",
+                condition=OPEN_STEP & Q(paused=False, due_at__isnull=False),
+            ),
             models.Index(fields=["dossier", "started_at"], name="step_dossier"),
         ]
         constraints = [

@@ -35,12 +35,15 @@ def dossier_rule(dossier: Dossier) -> DeadlineRule | None:
     )
 
 
-def compute_due(dossier: Dossier) -> datetime | None:
-    """Clock start + budget + paused working time (None while paused)."""
+def compute_due(dossier: Dossier, *, at_receipt: bool = False) -> datetime | None:
+    """Clock start + budget + paused working time (None while paused).
+    ``at_receipt``: the pause ledger starts at receipt, so it is not read."""
     rule = dossier_rule(dossier)
     if rule is None or dossier.received_at is None:
         return None
-    pauses = [Pause(p.started_at, p.ended_at, p.reason) for p in dossier.pauses.all()]
+    pauses = []
+    if not at_receipt:
+        pauses = [Pause(p.started_at, p.ended_at, p.reason) for p in dossier.pauses.all()]
     return get_calendar().due_at(dossier.received_at, rule, pauses)
 
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.core import ObjectPermissionChecker
 
+from tthc_portal.agencies.selectors import agency_perms_held
 from tthc_portal.audit.services import audit_record
 from tthc_portal.notifications.services import notify_from_template
 
@@ -44,13 +44,11 @@ def actor_capabilities(actor, dossier: Dossier, agency=None) -> set[str]:
             and dossier.processing_agency_id != dossier.receiving_agency_id
         ):
             agencies.append(dossier.processing_agency)
-    # One guardian checker, its agency permissions read in one query (a reception
-    # used to spend 8 permission queries here: measured 32 → 47 receptions/s).
-    checker = ObjectPermissionChecker(actor)
-    checker.prefetch_perms(agencies)
-    for capability, perm in AGENCY_CAPABILITIES.items():
-        if any(checker.has_perm(perm, unit) for unit in agencies):
-            capabilities.add(capability)
+    # Guardian's tables read in one query (a reception used to spend 8
+    # permission queries here, then 2 through guardian's checker).
+    held = agency_perms_held(actor, [unit.pk for unit in agencies])
+    capabilities |= {capability for capability, perm in AGENCY_CAPABILITIES.items()
+                     if perm in held}  # fmt: skip
     return capabilities
 
 

@@ -47,7 +47,7 @@ def dossier_receive(*, actor, dossier: Dossier, at=None) -> Dossier:
         fields = snapshot_rule(locked)
         rule_start = get_calendar().clock_start(received_at, locked.cutoff_time)
         locked.clock_started_at = rule_start
-        locked.due_at = locked.original_due_at = compute_due(locked)
+        locked.due_at = locked.original_due_at = compute_due(locked, at_receipt=True)
         if locked.submitted_at is None:
             locked.submitted_at = received_at
         fields += reception_step_open(locked, actor=actor, at=received_at)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
 from tthc_portal.accounts.roles import Role
@@ -22,6 +26,26 @@ def agencies_for_user(user, perm: str = "view_agency_records") -> QuerySet[Agenc
         with_superuser=True,
         accept_global_perms=False,
     )
+
+
+def agency_perms_held(user, agency_ids: Iterable[int]) -> set[str]:
+    """The agency permissions (codenames) ``user`` holds on any of
+    ``agency_ids``, through an agency group or directly — guardian's own
+    tables in one query. A desk receives dozens of dossiers an hour; guardian's
+    checker spent two queries and most of a millisecond of Python on each."""
+    if not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {codename for codename, _label in Agency._meta.permissions}
+    content_type = ContentType.objects.get_for_model(Agency)
+    pks = [str(pk) for pk in agency_ids]
+    by_group = GroupObjectPermission.objects.filter(
+        group__user=user, content_type=content_type, object_pk__in=pks
+    ).values_list("permission__codename")
+    by_user = UserObjectPermission.objects.filter(
+        user=user, content_type=content_type, object_pk__in=pks
+    ).values_list("permission__codename")
+    return {codename for (codename,) in by_group.union(by_user)}
 
 
 def user_roles(user) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -130,6 +131,15 @@ def outbox_due_ids(limit: int = 500) -> list[int]:
     )
 
 
+@lru_cache(maxsize=512)
+def _compiled(text: str):
+    """Templates compiled once per text: an edited template is a new text, so
+    an edit takes effect at once and nothing goes stale."""
+    from django.template import Template
+
+    return Template(text)
+
+
 def notify_from_template(
     key: str,
     context: dict,
@@ -140,7 +150,7 @@ def notify_from_template(
     topic: str = "",
 ) -> list[OutboxMessage]:
     """Queue the email and SMS of template ``key`` (skipped when inactive/absent)."""
-    from django.template import Context, Template
+    from django.template import Context
 
     from .models import MessageTemplate
 
@@ -150,28 +160,47 @@ def notify_from_template(
         return []
 
     def render(text: str) -> str:
-        return Template(text).render(Context(context, autoescape=False)).strip()
+        return _compiled(text).render(Context(context, autoescape=False)).strip()
 
-    queued = []
+    messages = []
     if email:
-        queued.append(
-            notification_enqueue(
-                channel=Channel.EMAIL,
-                recipient=email,
-                subject=render(template.subject),
-                body=render(template.email_body),
-                dedupe_key=f"{dedupe_key}:email" if dedupe_key else None,
-                topic=topic,
-            )
-        )
+        messages.append({
+            "channel": Channel.EMAIL, "recipient": email, "subject": render(template.subject),
+            "body": render(template.email_body),
+            "dedupe_key": f"{dedupe_key}:email" if dedupe_key else None, "topic": topic,
+        })  # fmt: skip
     if phone and template.sms_body:
-        queued.append(
-            notification_enqueue(
-                channel=Channel.SMS,
-                recipient=phone,
-                body=render(template.sms_body),
-                dedupe_key=f"{dedupe_key}:sms" if dedupe_key else None,
-                topic=topic,
-            )
+        messages.append({
+            "channel": Channel.SMS, "recipient": phone, "body": render(template.sms_body),
+            "dedupe_key": f"{dedupe_key}:sms" if dedupe_key else None, "topic": topic,
+        })  # fmt: skip
+    return notifications_enqueue(messages)
+
+
+def notifications_enqueue(messages: list[dict]) -> list[OutboxMessage]:
+    """Several outbox rows in one INSERT (an email and its SMS); when one of
+    them was already queued (same ``dedupe_key``), one by one, skipping it."""
+    if len(messages) < 2:
+        queued = [notification_enqueue(**message) for message in messages]
+        return [m for m in queued if m is not None]
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            channel=m["channel"], recipient=m["recipient"], subject=m.get("subject", "")[:255],
+            body=m["body"], dedupe_key=m.get("dedupe_key"), topic=m.get("topic", ""),
+            next_attempt_at=now,
         )
-    return [m for m in queued if m is not None]
+        for m in messages
+        if m["recipient"]
+    ]  # fmt: skip
+    try:
+        with transaction.atomic():
+            created = OutboxMessage.objects.bulk_create(rows)
+    except IntegrityError:
+        queued = [notification_enqueue(**message) for message in messages]
+        return [m for m in queued if m is not None]
+    from .tasks import outbox_send
+
+    for message in created:
+        transaction.on_commit(lambda pk=message.pk: outbox_send.delay(pk), robust=True)
+    return created

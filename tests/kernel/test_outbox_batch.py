@@ -1,0 +1,65 @@
+"""A template's email and SMS are queued in one INSERT; a message already
+queued (same business event) is skipped on its own, the other still goes."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from tthc_portal.notifications.models import Channel, MessageTemplate, OutboxMessage
+from tthc_portal.notifications.services import notification_enqueue, notify_from_template
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def template() -> MessageTemplate:
+    MessageTemplate.objects.filter(key="test.batch").delete()
+    return MessageTemplate.objects.create(
+        key="test.batch", subject="Hồ sơ {{ code }}", email_body="Kính gửi {{ name }}: {{ code }}",
+        sms_body="Ho so {{ code }}",
+    )  # fmt: skip
+
+
+def _notify(**kwargs) -> list[OutboxMessage]:
+    return notify_from_template(
+        "test.batch", {"code": "HS-1", "name": "Nguyễn Văn A"}, email="a@example.vn",
+        phone="0912345678", dedupe_key="dossier:1:test", **kwargs,
+    )  # fmt: skip
+
+
+def test_email_and_sms_queued_together_and_sent_after_commit(
+    template, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        queued = _notify()
+    assert [m.channel for m in queued] == [Channel.EMAIL, Channel.SMS]
+    assert all(m.pk for m in queued)
+    email = OutboxMessage.objects.get(channel=Channel.EMAIL)
+    assert (email.subject, email.body) == ("Hồ sơ HS-1", "Kính gửi Nguyễn Văn A: HS-1")
+    assert OutboxMessage.objects.get(channel=Channel.SMS).body == "Ho so HS-1"
+    assert len(callbacks) == 2  # one send per message, after commit
+
+
+def test_a_message_already_queued_is_skipped_and_the_other_still_goes(
+    template, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():
+        notification_enqueue(
+            channel=Channel.EMAIL, recipient="a@example.vn", body="earlier",
+            dedupe_key="dossier:1:test:email",
+        )  # fmt: skip
+        queued = _notify()
+        again = _notify()
+    assert [m.channel for m in queued] == [Channel.SMS]
+    assert again == []
+    assert OutboxMessage.objects.filter(channel=Channel.EMAIL).get().body == "earlier"
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_an_edited_template_takes_effect_at_once(template, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        _notify()
+        MessageTemplate.objects.filter(pk=template.pk).update(sms_body="Moi: {{ code }}")
+        notify_from_template("test.batch", {"code": "HS-2"}, phone="0912345678")
+    assert OutboxMessage.objects.filter(body="Moi: HS-2").exists()
