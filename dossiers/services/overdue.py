@@ -28,7 +28,11 @@ from django.utils import timezone
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import staff_with_role
-from tthc_portal.notifications.services import notify_from_template
+from tthc_portal.notifications.services import (
+    active_template,
+    notifications_enqueue,
+    template_messages,
+)
 from tthc_portal.workdays.calendar import TimeUnit
 from tthc_portal.workdays.services import get_calendar
 
@@ -193,8 +197,11 @@ def _ask_for_apologies(dossier_ids: list[int]) -> int:
     for pk, code, due_at, processing, receiving in rows:
         by_agency[processing or receiving].append((pk, code, due_at))
     agencies = Agency.objects.in_bulk(list(by_agency))
+    template = active_template("processing.due_soon")
+    if template is None:
+        return 0
     site = settings.TTHC.get("SITE_URL", "")
-    sent = 0
+    messages, sent = [], 0
     for agency_id, items in by_agency.items():
         agency = agencies[agency_id]
         lines = [
@@ -204,8 +211,8 @@ def _ask_for_apologies(dossier_ids: list[int]) -> int:
         for head in staff_with_role(agency, Role.DEPARTMENT_HEAD):
             if not head.email and not getattr(head, "phone", ""):
                 continue
-            notify_from_template(
-                "processing.due_soon",
+            messages += template_messages(
+                template,
                 {"agency": agency.name, "count": len(items), "lines": "\n".join(lines),
                  "name": head.get_full_name() or head.username, "site": site},
                 email=head.email, phone=getattr(head, "phone", ""),
@@ -213,4 +220,6 @@ def _ask_for_apologies(dossier_ids: list[int]) -> int:
                 topic=f"agencies.agency:{agency_id}",
             )  # fmt: skip
             sent += 1
+    # Every head's email and SMS in one INSERT and one dispatch job.
+    notifications_enqueue(messages)
     return sent

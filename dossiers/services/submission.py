@@ -260,9 +260,7 @@ def _stored_name(document: PersonalDocument) -> str:
 def missing_components(dossier: Dossier) -> list[ComponentRequirement]:
     """Required components of the dossier's version it has nothing for (one query)."""
     provided = dossier.components.filter(requirement__isnull=False).values("requirement_id")
-    return list(
-        dossier.procedure_version.components.filter(required=True).exclude(pk__in=provided)
-    )
+    return list(dossier.procedure_version.components.filter(required=True).exclude(pk__in=provided))
 
 
 def _reception_due(submitted_at):

@@ -38,7 +38,7 @@ def test_email_and_sms_queued_together_and_sent_after_commit(
     email = OutboxMessage.objects.get(channel=Channel.EMAIL)
     assert (email.subject, email.body) == ("Hồ sơ HS-1", "Kính gửi Nguyễn Văn A: HS-1")
     assert OutboxMessage.objects.get(channel=Channel.SMS).body == "Ho so HS-1"
-    assert len(callbacks) == 2  # one send per message, after commit
+    assert len(callbacks) == 1  # one dispatch job for both, after commit
 
 
 def test_a_message_already_queued_is_skipped_and_the_other_still_goes(
@@ -63,3 +63,16 @@ def test_an_edited_template_takes_effect_at_once(template, django_capture_on_com
         MessageTemplate.objects.filter(pk=template.pk).update(sms_body="Moi: {{ code }}")
         notify_from_template("test.batch", {"code": "HS-2"}, phone="0912345678")
     assert OutboxMessage.objects.filter(body="Moi: HS-2").exists()
+
+
+def test_the_dispatch_job_delivers_every_message(template, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from tthc_portal.notifications.models import OutboxStatus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = _notify()
+    statuses = set(OutboxMessage.objects.filter(pk__in=[m.pk for m in queued]).values_list(
+        "status", flat=True))  # fmt: skip
+    assert statuses == {OutboxStatus.SENT}
+    assert [m.subject for m in mail.outbox] == ["Hồ sơ HS-1"]

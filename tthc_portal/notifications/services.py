@@ -140,24 +140,27 @@ def _compiled(text: str):
     return Template(text)
 
 
-def notify_from_template(
-    key: str,
+def active_template(key: str):
+    from .models import MessageTemplate
+
+    template = MessageTemplate.objects.filter(key=key, is_active=True).first()
+    if template is None:
+        logger.warning("No active message template %r; nothing sent", key)
+    return template
+
+
+def template_messages(
+    template,
     context: dict,
     *,
     email: str = "",
     phone: str = "",
     dedupe_key: str | None = None,
     topic: str = "",
-) -> list[OutboxMessage]:
-    """Queue the email and SMS of template ``key`` (skipped when inactive/absent)."""
+) -> list[dict]:
+    """The email and SMS of ``template`` for one recipient, rendered, for
+    ``notifications_enqueue``."""
     from django.template import Context
-
-    from .models import MessageTemplate
-
-    template = MessageTemplate.objects.filter(key=key, is_active=True).first()
-    if template is None:
-        logger.warning("No active message template %r; nothing sent", key)
-        return []
 
     def render(text: str) -> str:
         return _compiled(text).render(Context(context, autoescape=False)).strip()
@@ -174,7 +177,27 @@ def notify_from_template(
             "channel": Channel.SMS, "recipient": phone, "body": render(template.sms_body),
             "dedupe_key": f"{dedupe_key}:sms" if dedupe_key else None, "topic": topic,
         })  # fmt: skip
-    return notifications_enqueue(messages)
+    return messages
+
+
+def notify_from_template(
+    key: str,
+    context: dict,
+    *,
+    email: str = "",
+    phone: str = "",
+    dedupe_key: str | None = None,
+    topic: str = "",
+) -> list[OutboxMessage]:
+    """Queue the email and SMS of template ``key`` (skipped when inactive/absent)."""
+    template = active_template(key)
+    if template is None:
+        return []
+    return notifications_enqueue(
+        template_messages(
+            template, context, email=email, phone=phone, dedupe_key=dedupe_key, topic=topic
+        )
+    )
 
 
 def notifications_enqueue(messages: list[dict]) -> list[OutboxMessage]:
@@ -199,8 +222,10 @@ def notifications_enqueue(messages: list[dict]) -> list[OutboxMessage]:
     except IntegrityError:
         queued = [notification_enqueue(**message) for message in messages]
         return [m for m in queued if m is not None]
-    from .tasks import outbox_send
+    from .tasks import outbox_send_batch
 
-    for message in created:
-        transaction.on_commit(lambda pk=message.pk: outbox_send.delay(pk), robust=True)
+    # One job for the lot (a sweep's reminders to every head: one broker
+    # round trip, not hundreds); the flush job retries whatever fails.
+    ids = [message.pk for message in created]
+    transaction.on_commit(lambda: outbox_send_batch.delay(ids), robust=True)
     return created

@@ -10,6 +10,12 @@ def outbox_send(message_id: int) -> str:
     return services.outbox_deliver(message_id)
 
 
+@shared_task(name="tthc_portal.notifications.tasks.outbox_send_batch")
+def outbox_send_batch(message_ids: list[int]) -> int:
+    """Messages queued together (one event's email and SMS, a sweep's reminders)."""
+    return sum(services.outbox_deliver(pk) == "sent" for pk in message_ids)
+
+
 @shared_task(name="tthc_portal.notifications.tasks.outbox_flush")
 def outbox_flush() -> int:
     """Beat job: retry failed messages and pick up any whose dispatch was lost."""
