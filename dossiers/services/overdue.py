@@ -107,9 +107,8 @@ def _flip(queryset, field: str, condition: Q) -> int:
         return cursor.rowcount
 
 
-def _window_start(now: datetime) -> datetime | None:
+def _window_start(mark: SweepMark | None, now: datetime) -> datetime | None:
     """Where a routine run starts reading, or None for a full run."""
-    mark = SweepMark.objects.filter(name=MARK).first()
     if mark is None:
         return None
     last = mark.swept_until
@@ -132,7 +131,8 @@ def deadlines_sweep(now: datetime | None = None) -> SweepReport:
             # set off by the large tables' estimates) costs more than running them.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        start = _window_start(now)
+        mark = SweepMark.objects.select_for_update().filter(name=MARK).first()
+        start = _window_start(mark, now)
         crossed = soon_crossed = ask_crossed = Q()
         if start is not None:
             # Every horizon moves forward with time: what crossed one since
@@ -170,11 +170,10 @@ def deadlines_sweep(now: datetime | None = None) -> SweepReport:
             steps_due_soon=steps_soon, steps_overdue=steps_overdue,
             apologies_requested=len(ask), heads_notified=notified, full=start is None,
         )  # fmt: skip
-        SweepMark.objects.update_or_create(
-            name=MARK,
-            defaults={"swept_until": now, "full": start is None, "ran_at": timezone.now(),
-                      "report": vars(report)},
-        )  # fmt: skip
+        mark = mark or SweepMark(name=MARK)
+        mark.swept_until, mark.full, mark.ran_at = now, start is None, timezone.now()
+        mark.report = vars(report)
+        mark.save()
         if report.flipped:
             logger.info("Deadline sweep: %s", report)
     return report

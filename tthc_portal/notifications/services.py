@@ -21,6 +21,21 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 
 
+def _outbox_row(
+    *,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    dedupe_key: str | None = None,
+    topic: str = "",
+) -> OutboxMessage:
+    return OutboxMessage(
+        channel=channel, recipient=recipient, subject=subject[:255], body=body,
+        dedupe_key=dedupe_key, topic=topic, next_attempt_at=timezone.now(),
+    )  # fmt: skip
+
+
 def notification_enqueue(
     *,
     channel: str,
@@ -39,15 +54,11 @@ def notification_enqueue(
         return None
     try:
         with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                channel=channel,
-                recipient=recipient,
-                subject=subject[:255],
-                body=body,
-                dedupe_key=dedupe_key,
-                topic=topic,
-                next_attempt_at=timezone.now(),
-            )
+            message = _outbox_row(
+                channel=channel, recipient=recipient, body=body, subject=subject,
+                dedupe_key=dedupe_key, topic=topic,
+            )  # fmt: skip
+            message.save()
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
             return None
@@ -203,23 +214,15 @@ def notify_from_template(
 def notifications_enqueue(messages: list[dict]) -> list[OutboxMessage]:
     """Several outbox rows in one INSERT (an email and its SMS); when one of
     them was already queued (same ``dedupe_key``), one by one, skipping it."""
-    if len(messages) < 2:
-        queued = [notification_enqueue(**message) for message in messages]
-        return [m for m in queued if m is not None]
-    now = timezone.now()
-    rows = [
-        OutboxMessage(
-            channel=m["channel"], recipient=m["recipient"], subject=m.get("subject", "")[:255],
-            body=m["body"], dedupe_key=m.get("dedupe_key"), topic=m.get("topic", ""),
-            next_attempt_at=now,
-        )
-        for m in messages
-        if m["recipient"]
-    ]  # fmt: skip
-    try:
-        with transaction.atomic():
-            created = OutboxMessage.objects.bulk_create(rows)
-    except IntegrityError:
+    rows = [_outbox_row(**message) for message in messages if message["recipient"]]
+    created = None
+    if len(rows) > 1:
+        try:
+            with transaction.atomic():
+                created = OutboxMessage.objects.bulk_create(rows)
+        except IntegrityError:
+            created = None
+    if created is None:
         queued = [notification_enqueue(**message) for message in messages]
         return [m for m in queued if m is not None]
     from .tasks import outbox_send_batch
