@@ -16,18 +16,21 @@ CODE_FORMAT = {
     "source": "Nghị định 61/2018/NĐ-CP Điều 26; Thông tư 01/2018/TT-VPCP Điều 19",
 }
 
+# Internal status → national status (national-sync.md §4), many-to-one. ``synced``
+# False: sent only for a dossier the hub already knows (a refusal at the counter
+# of a dossier submitted on DVCQG; unconfirmed, dossier-lifecycle §2).
 NATIONAL = [
-    ("submitted", "Chờ tiếp nhận", True),
-    ("awaiting_completion", "", False),
-    ("refused", "Từ chối", False),
-    ("received", "Đã tiếp nhận", True),
-    ("in_processing", "Đang xử lý", True),
-    ("awaiting_supplement", "Yêu cầu bổ sung", True),
-    ("rejected", "Từ chối", True),
-    ("result_ready", "Đã xử lý xong", True),
-    ("returned", "Đã trả kết quả", True),
-    ("withdrawn", "Công dân yêu cầu rút hồ sơ", True),
-    ("stopped", "Dừng xử lý", True),
+    ("submitted", "Mới đăng ký", "1", True),
+    ("awaiting_completion", "", "", False),
+    ("refused", "Không được tiếp nhận", "3", False),
+    ("received", "Được tiếp nhận", "2", True),
+    ("in_processing", "Đang xử lý", "4", True),
+    ("awaiting_supplement", "Yêu cầu bổ sung giấy tờ", "5", True),
+    ("rejected", "Không được tiếp nhận", "3", True),
+    ("result_ready", "Đã xử lý xong", "9", True),
+    ("returned", "Đã trả kết quả", "10", True),
+    ("withdrawn", "Công dân yêu cầu rút hồ sơ", "7", True),
+    ("stopped", "Dừng xử lý", "8", True),
 ]
 
 TEMPLATES = [
@@ -137,10 +140,14 @@ def ensure_code_format(model) -> None:
 
 
 def ensure_status_map(model) -> None:
-    for status, label, synced in NATIONAL:
-        model.objects.get_or_create(
-            status=status, defaults={"national_label": label, "synced": synced}
+    for status, label, code, synced in NATIONAL:
+        row, created = model.objects.get_or_create(
+            status=status,
+            defaults={"national_label": label, "national_code": code, "synced": synced},
         )
+        if not created and not row.national_code and code:
+            # Rows made before the codes were known get them; edited codes stay.
+            model.objects.filter(pk=row.pk).update(national_code=code, national_label=label)
 
 
 def ensure_message_templates(model) -> None:

@@ -14,6 +14,7 @@ from tthc_portal.audit.services import audit_record
 from tthc_portal.notifications.services import notify_from_template
 
 from ..models import Dossier, StatusHistory
+from ..signals import dossier_transitioned
 from ..workflow import TRANSITIONS
 from . import DossierError
 
@@ -109,6 +110,9 @@ def dossier_transition(
         target=locked,
         before={"status": before},
         after={"status": locked.status, "note": note, **{f: getattr(locked, f) for f in fields}},
+    )
+    dossier_transitioned.send(
+        sender=Dossier, dossier=locked, history=history, action=action, before=before
     )
     if transition.notify_applicant:
         notify_applicant(locked, action, event=f"h{history.pk}")

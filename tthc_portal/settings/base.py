@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dossiers",
     "indicators",
     "feedback",
+    "integrations",
 ]
 
 MIDDLEWARE = [

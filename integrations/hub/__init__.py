@@ -1,0 +1,1 @@
+"""The DVCQG coordination hub: transport, operations, message builders."""

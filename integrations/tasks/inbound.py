@@ -1,0 +1,3 @@
+"""Celery tasks: inbound (see integrations/inbound)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Celery tasks: reconcile (see integrations/reconcile)."""
+
+__all__: list[str] = []

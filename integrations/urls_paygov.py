@@ -1,0 +1,3 @@
+"""URLs: paygov."""
+
+urlpatterns: list = []
