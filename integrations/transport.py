@@ -208,6 +208,9 @@ class TargetClient:
             token = reply.body.get("access_token", "") if isinstance(reply.body, dict) else ""
         if reply.reply_class == ReplyClass.AUTH:
             raise AuthError(reply.message or "credentials refused")
+        if token and reply.status_code == 200 and reply.reply_class == ReplyClass.VALIDATION:
+            # An OAuth2 token reply has no error_code: a token in a 200 is success.
+            reply.reply_class = self.attempts[-1].reply_class = ReplyClass.OK
         if not reply.ok and not token:
             return ""
         expires = 3600
