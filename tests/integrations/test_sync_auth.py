@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from integrations.models import SyncAttempt, SyncEvent
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
-from tests.dossiers.processing import clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import in_processing
 from tests.integrations.sync_helpers import drain_all, hub_progress, hub_target
 
 pytestmark = pytest.mark.django_db

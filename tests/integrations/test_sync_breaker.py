@@ -12,8 +12,7 @@ from integrations.models import EventStatus, SyncEvent
 from integrations.simulator import HubControl
 from integrations.sync.breaker import breaker_state
 from integrations.sync.sender import sync_drain
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
-from tests.dossiers.processing import clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import in_processing
 from tests.integrations.sync_helpers import hub_target
 
 pytestmark = pytest.mark.django_db

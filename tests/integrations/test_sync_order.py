@@ -7,8 +7,6 @@ from __future__ import annotations
 import pytest
 
 from integrations.models import DossierSync, EventStatus, SyncAttempt, SyncEvent
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
-from tests.dossiers.processing import clock, workflow_procedure  # noqa: F401
 from tests.integrations.lifecycle_helpers import supplemented_then_withdrawn
 from tests.integrations.sync_helpers import drain_all, hub_progress, hub_target, local_progress
 

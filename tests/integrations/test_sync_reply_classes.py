@@ -10,8 +10,7 @@ from django.utils import timezone
 from integrations.models import DossierSync, EventStatus, SyncEvent, SyncTask
 from integrations.simulator import HubControl
 from integrations.sync.sender import sync_drain
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
-from tests.dossiers.processing import clock, in_processing, workflow_procedure  # noqa: F401
+from tests.dossiers.processing import in_processing
 from tests.integrations.sync_helpers import drain_all, hub_progress, hub_target
 
 pytestmark = pytest.mark.django_db
