@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier
 from feedback.selectors import period_bounds
+from integrations.reconcile.figures import national_received_totals
 from tthc_portal.agencies.models import Agency, AgencyKind
 
 from .. import scoring
@@ -123,6 +124,8 @@ class Inputs:
     pakn: dict[int, dict[str, int]]
     catalogue: Catalogue
     publication: dict[str, Ratio]
+    # Latest official "dossiers received" per agency (integrations.NationalFigure): 1.4.
+    national: dict[int, int] = field(default_factory=dict)
 
 
 def at_risk_q(now: datetime.datetime, until: datetime.datetime) -> Q:
@@ -241,8 +244,9 @@ def gather(
                     flag(Q(vneid_verified=True) | Q(population_db_used=True) | Q(from_store=True))
                 ),
                 u_online=Max(flag(Q(channel=2))),
-                u_fee_listed=Max(flag(Q(nonzero_payment=True))),
-                u_paid=Max(flag(Q(paid_online=True))),
+                # 3.5 / 3.5b count what the hub acknowledged, not the local payments.
+                u_fee_listed=Max(flag(Q(fee_list_synced=True))),
+                u_paid=Max(flag(Q(payment_synced=True))),
             )
             .order_by()
         )
@@ -263,10 +267,12 @@ def gather(
     step(85, _("Đang tính các chỉ tiêu phản ánh, kiến nghị"))
     pakn = pakn_counts(ids, since, until)
     last_year = _last_year_volume(_fallback_ids(scope, counts), period_start)
+    kind = kind or _kind_of(period_start, period_end)
+    national = national_received_totals(period_start, period_end, kind, ids)
     return Inputs(
         rule_set=rule_set,
         criteria=criteria,
-        periods_per_year=periods_per_year(kind or _kind_of(period_start, period_end)),
+        periods_per_year=periods_per_year(kind),
         counts=counts,
         uses=dict(uses),
         processing=processing,
@@ -274,6 +280,7 @@ def gather(
         pakn=pakn,
         catalogue=catalogue,
         publication=publication,
+        national=national,
     )
 
 
@@ -344,6 +351,21 @@ def unit_input(
     )
 
 
+def _national_total(inputs: Inputs, members: list[tuple[int, str]]) -> int | None:
+    """The official count over a pool: each member's latest national figure, or
+    its own received count where the hub gave none; None when no member has one
+    (then the 1.4 denominator falls back to the portal's count)."""
+    ids = [pk for pk, _kind in members]
+    if not any(pk in inputs.national for pk in ids):
+        return None
+    return sum(
+        inputs.national[pk]
+        if pk in inputs.national
+        else inputs.counts.get(pk, {}).get("received", 0)
+        for pk in ids
+    )
+
+
 def score_units(
     inputs: Inputs,
     scope: Scope,
@@ -353,8 +375,8 @@ def score_units(
     province: bool = True,
 ) -> list[CriterionResult]:
     """Criterion results of every unit in ``scope`` and, with ``province``, of
-    the pooled province (``agency_id=None``)."""
-    national_totals = national_totals or {}
+    the pooled province (``agency_id=None``). ``national_totals`` overrides the
+    official counts fetched from the hub (``inputs.national``)."""
     order = {code: c.order for code, c in inputs.criteria.items()}
     targets: list[tuple[int | None, list[tuple[int, str]]]] = [
         (pk, scope.subtree(path)) for pk, path in scope.units
@@ -369,7 +391,11 @@ def score_units(
             inputs,
             agency_id,
             members,
-            national_total=national_totals.get(agency_id),
+            national_total=(
+                _national_total(inputs, members)
+                if national_totals is None
+                else national_totals.get(agency_id)
+            ),
             adjust=adjust,
         )
         unit_results(scorer, unit, inputs.rule_set)

@@ -62,8 +62,6 @@ from procedures.models import FeeItem
 
 from ..models import DossierRow, DueField, IndexRuleSet
 
-# Values of ``Dossier.sync_status`` that mean "accepted by DVCQG" (configurable here).
-SYNCED_STATUSES = ("synced",)
 STOP_STATUSES = (Status.STOPPED, Status.REJECTED, Status.WITHDRAWN)
 CITIZEN_APPLICANTS = ("citizen", "foreigner")
 NO_PAUSE = Value(datetime.timedelta(0), output_field=DurationField())
@@ -72,6 +70,29 @@ NO_PAUSE = Value(datetime.timedelta(0), output_field=DurationField())
 def flag(condition: Q) -> Case:
     """1 where the condition holds, else 0 (NULL comparisons count as "does not hold")."""
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+# What the national hub acknowledged of a dossier (integrations.DossierSync, written by the
+# sender from the header the hub accepted; indicators-766.md §8). The criteria that read
+# synced data (1.4, 3.3, 3.5, 3.5b, 3.6, 4.1, 4.4) count these, not the local records.
+# They ride in the high bits of ``component_flags`` because the row table's columns are
+# ``DossierRow``'s; one LEFT JOIN on the one-to-one ``sync`` reads all five.
+SYNC_BITS: dict[str, tuple[int, Q]] = {
+    "received_synced": (8, Q(sync__received_synced=True)),
+    "fee_list_synced": (16, Q(sync__fee_list_synced=True)),
+    "payment_synced": (32, Q(sync__payment_flag_synced__in=[1, 2])),
+    "result_synced": (64, Q(sync__result_synced=True)),
+    "store_synced": (128, Q(sync__store_component_synced=True)),
+}
+
+
+def sync_bits():
+    """The acknowledged-sync bits of a dossier as one integer expression (no sync row: 0)."""
+    expression = None
+    for value, condition in SYNC_BITS.values():
+        term = value * flag(condition)
+        expression = term if expression is None else expression + term
+    return expression
 
 
 def candidate_filter(since: datetime.datetime, until: datetime.datetime) -> Q:
@@ -205,10 +226,10 @@ def raw_annotations(
                 ).exclude(file="")
             )
         ),
-        # Bits: 1 digitised, 2 reused, 4 from the personal store (one probe per dossier;
-        # see ``with_derived``).
+        # Bits: 1 digitised, 2 reused, 4 from the personal store (one probe per dossier),
+        # then from 8 up what the hub acknowledged (``SYNC_BITS``; see ``with_derived``).
         "component_flags": received_only(
-            Coalesce(Subquery(components, output_field=IntegerField()), 0)
+            Coalesce(Subquery(components, output_field=IntegerField()), 0) + sync_bits()
         ),
         "pushed": received_only(
             Exists(PersonalDocument.objects.filter(source_dossier=OuterRef("pk"), is_result=True))
@@ -240,6 +261,7 @@ def with_derived(rows: QuerySet, until: datetime.datetime) -> QuerySet:
         digitised=_bit("component_flags", 1),
         reused=_bit("component_flags", 2),
         from_store=_bit("component_flags", 4),
+        **{name: _bit("component_flags", value) for name, (value, _q) in SYNC_BITS.items()},
         has_payment=GreaterThan(F("payment_flags"), 0),
         nonzero_payment=_bit("payment_flags", 2),
         paid_online=_bit("payment_flags", 4),
@@ -313,11 +335,14 @@ def dossier_criteria(
     # 3.6: fee-bearing, minus dossiers whose fee list is all zero.
     d36 = received & Q(fee_bearing=True) & ~(Q(has_payment=True) & Q(nonzero_payment=False))
     no_e_result = Q(paper=True, e_result=False)
+    # The hub counts an e-result only once it holds the result code and a download link.
+    synced_result = Q(paper=False) | Q(result_synced=True)
+    unsynced_result = _("Có tệp kết quả điện tử nhưng chưa đồng bộ mã và đường dẫn lên Cổng DVCQG")
     criteria = [
         DossierCriterion(
             "1.4",
             received,
-            Q(sync_status__in=SYNCED_STATUSES),
+            Q(received_synced=True),
             ((Q(), _("Chưa đồng bộ lên Cổng Dịch vụ công quốc gia")),),
         ),
         DossierCriterion(
@@ -334,16 +359,31 @@ def dossier_criteria(
         DossierCriterion(
             "3.3",
             received,
-            Q(channel=2) & e_ok,
+            Q(channel=2) & synced_result,
             (
                 (~Q(channel=2), _("Không nộp trực tuyến")),
+                (Q(e_result=True), unsynced_result),
                 (Q(), _("Nộp trực tuyến nhưng kết quả giấy chưa có bản điện tử")),
             ),
         ),
         DossierCriterion(
-            "3.6", d36, Q(paid_online=True), ((Q(), _("Chưa thanh toán trực tuyến")),)
+            "3.6",
+            d36,
+            Q(payment_synced=True),
+            (
+                (
+                    Q(paid_online=True),
+                    _("Đã thanh toán trực tuyến nhưng chưa đồng bộ lên Cổng DVCQG"),
+                ),
+                (Q(), _("Chưa thanh toán trực tuyến")),
+            ),
         ),
-        DossierCriterion("4.1", d41, Q(e_result=True), ((Q(), _("Chưa có tệp kết quả điện tử")),)),
+        DossierCriterion(
+            "4.1",
+            d41,
+            Q(result_synced=True),
+            ((Q(e_result=True), unsynced_result), (Q(), _("Chưa có tệp kết quả điện tử"))),
+        ),
         DossierCriterion(
             "4.2",
             received,
@@ -359,8 +399,14 @@ def dossier_criteria(
         DossierCriterion(
             "4.4",
             received,
-            Q(from_store=True) | Q(pushed=True),
-            ((Q(), _("Không lấy giấy tờ từ, không đẩy kết quả vào kho dữ liệu cá nhân")),),
+            Q(store_synced=True) | Q(pushed=True),
+            (
+                (
+                    Q(from_store=True),
+                    _("Thành phần lấy từ kho dữ liệu chưa được đồng bộ lên Cổng DVCQG"),
+                ),
+                (Q(), _("Không lấy giấy tờ từ, không đẩy kết quả vào kho dữ liệu cá nhân")),
+            ),
         ),
         DossierCriterion(
             "4.5b",

@@ -31,7 +31,13 @@ from ..engine.catalogue import (
     procedures_in_authority,
 )
 from ..engine.pakn import received_53, scope_52
-from ..engine.rows import annotated_dossiers, dossier_criteria, flag, reason_expression
+from ..engine.rows import (
+    SYNC_BITS,
+    annotated_dossiers,
+    dossier_criteria,
+    flag,
+    reason_expression,
+)
 from ..models import Criterion, ReportPeriod
 from . import IndicatorError
 
@@ -131,17 +137,12 @@ def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> Q
         procedures = procedures_in_authority(day, agency).filter(fee_bearing_q())
         if agency is None:
             procedures = procedures.filter(current_version__level__in=PROVINCIAL_LEVELS)
+        # As the engine counts them: what the hub acknowledged (rows.SYNC_BITS).
         if code == "3.5":
-            listed = Q(Exists(_payments().filter(dossier=OuterRef("pk"), amount_vnd__gt=0)))
+            listed = SYNC_BITS["fee_list_synced"][1]
             reason = _("Không có hồ sơ trong kỳ đồng bộ danh sách phí, lệ phí khác 0")
         else:
-            listed = Q(
-                Exists(
-                    _payments().filter(
-                        dossier=OuterRef("pk"), status="paid", gateway_flag__in=[1, 2]
-                    )
-                )
-            )
+            listed = SYNC_BITS["payment_synced"][1]
             reason = _("Không có giao dịch thanh toán trực tuyến trong kỳ")
         procedures = procedures.exclude(_period_dossiers(period, agency, listed))
     return (
@@ -149,12 +150,6 @@ def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> Q
         .select_related("current_version__implementing_agency")
         .order_by("code", "pk")
     )
-
-
-def _payments():
-    from dossiers.models import Payment, PaymentStatus
-
-    return Payment.objects.exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.FAILED])
 
 
 def publication_cases(period: ReportPeriod, code: str) -> QuerySet:

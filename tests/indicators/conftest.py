@@ -22,6 +22,7 @@ from dossiers.models import (
     SupplementStage,
 )
 from feedback.models import Like, Rating, RatingRuleSet, RatingSource
+from integrations.models import DossierSync
 from tests.factories import AgencyFactory, UserFactory
 from tests.indicators.catalogue_example import catalogue_example  # noqa: F401 (fixture)
 from tests.procedures.factories import published_procedure
@@ -56,7 +57,12 @@ class Builder:
         self.user = UserFactory()
         self.n = 0
 
-    def dossier(self, *, fee=False, components=(), e_result=False, pushed=False, **fields):
+    def dossier(
+        self, *, fee=False, components=(), e_result=False, pushed=False, synced=True, **fields
+    ):
+        """``synced``: the hub acknowledged the dossier's header (a ``DossierSync``
+        row mirroring what the sender records: reception date, e-result with code
+        and link, store components; ``pay`` adds the fee list and payment flag)."""
         self.n += 1
         received = fields.pop("received_at")
         values = {
@@ -66,7 +72,6 @@ class Builder:
             "applicant_id_number": f"{self.n:012d}",
             "received_at": received,
             "submitted_at": received,
-            "sync_status": "synced",
             **fields,
         }
         values.setdefault("original_due_at", values.get("due_at"))
@@ -97,10 +102,24 @@ class Builder:
                 source_dossier=dossier,
                 is_result=True,
             )
+        if synced:
+            DossierSync.objects.create(
+                dossier=dossier,
+                created_on_hub=True,
+                received_synced=True,
+                result_synced=e_result,
+                store_component_synced=any(c.get("from_personal_store") for c in components),
+            )
         return dossier
 
     def pay(self, dossier, amount, *, flag=None, gateway="cash", status=PaymentStatus.PAID):
         items = [{"name": "Lệ phí", "kind": "charge", "amount_vnd": amount}]
+        # What the next acknowledged header carries (integrations.sync.sender._acked_header).
+        synced = DossierSync.objects.filter(dossier=dossier, received_synced=True)
+        if amount > 0 and status not in (PaymentStatus.CANCELLED, PaymentStatus.FAILED):
+            synced.update(fee_list_synced=True)
+        if status == PaymentStatus.PAID and flag in (1, 2):
+            synced.update(payment_flag_synced=flag)
         return Payment.objects.create(
             dossier=dossier,
             fee_items=items,

@@ -33,7 +33,7 @@ def _more_dossiers(build, commune, count=40):
             due_at=received + timedelta(days=3 + i % 9),
             completed_at=received + timedelta(days=1 + i % 11) if finished else None,
             status=Status.RETURNED if finished else Status.IN_PROCESSING,
-            sync_status="synced" if i % 5 else "pending",
+            synced=bool(i % 5),
             vneid_verified=bool(i % 3),
             population_db_used=not i % 7,
             e_result=bool(i % 5),
