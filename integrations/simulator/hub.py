@@ -93,7 +93,8 @@ def create(state: HubState, unit: str, data: Any) -> Reply:
 
 def update(state: HubState, unit: str, data: Any) -> Reply:
     """``CapNhatHoSoMC``: a header with a lower ``SoThuTu`` than the stored one is a late
-    duplicate (acknowledged, ignored); an equal one is a header-only change and replaces it. An unknown ``MaHoSo`` is a validation failure."""
+    duplicate (acknowledged, ignored); an equal one is a header-only change and replaces it.
+    An unknown ``MaHoSo`` is a validation failure."""
     items, failed = _headers(state, data)
     if failed:
         return failed
