@@ -92,8 +92,9 @@ def create(state: HubState, unit: str, data: Any) -> Reply:
 
 
 def update(state: HubState, unit: str, data: Any) -> Reply:
-    """``CapNhatHoSoMC``: keep the header with the highest ``SoThuTu``; older ones are
-    acknowledged and ignored. An unknown ``MaHoSo`` is a validation failure."""
+    """``CapNhatHoSoMC``: a header with a lower ``SoThuTu`` than the stored one is a late
+    duplicate (acknowledged, ignored); an equal one is a header-only change and replaces it.
+    An unknown ``MaHoSo`` is a validation failure."""
     items, failed = _headers(state, data)
     if failed:
         return failed
@@ -121,7 +122,7 @@ def update(state: HubState, unit: str, data: Any) -> Reply:
             if (
                 incoming not in (None, "")
                 and stored not in (None, "")
-                and _number(incoming) <= _number(stored)
+                and _number(incoming) < _number(stored)
             ):
                 ignored.append(code)
                 continue

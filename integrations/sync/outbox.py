@@ -11,11 +11,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from dossiers.models import Dossier, StatusHistory
+from dossiers.models import TERMINAL_STATUSES, Dossier, StatusHistory
 
 from ..config import active_target_id, national_status_map
 from ..hub.messages import progress_event
-from ..models import EventKind, SyncEvent
+from ..models import EventKind, EventStatus, SyncEvent
 
 # Transitions that keep the national status but change header fields.
 HEADER_ACTIONS = frozenset({"issue_apology", "approve", "attach_result"})
@@ -32,6 +32,11 @@ def sync_record_transition(dossier: Dossier, history: StatusHistory, action: str
     """Outbox rows for one transition (none when no hub is configured)."""
     target_id = active_target_id()
     if target_id is None:
+        return []
+    if not dossier.code and dossier.status in TERMINAL_STATUSES:
+        # Ended before it ever had a code (refused at the counter, withdrawn before
+        # receipt): it never reached the hub, and what was queued for it is moot.
+        SyncEvent.objects.filter(dossier=dossier, status=EventStatus.PENDING).delete()
         return []
     mapping = national_status_map()
     new_code, synced = mapping.get(dossier.status, (None, False))

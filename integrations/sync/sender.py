@@ -154,9 +154,12 @@ def _send(target, dossier_id, now, clients, state_updates) -> tuple[str, int]:
     try:
         if headers or not state.created_on_hub:
             try:
+                # The last national code recorded, for a state that has none of its own.
+                last_status = progress[-1].national_status if progress else None
                 header = dossier_header(
-                    target, dossier, seq=events[-1].seq, last_status=state.last_national_status
-                )
+                    target, dossier, seq=events[-1].seq,
+                    last_status=last_status or state.last_national_status,
+                )  # fmt: skip
             except Unmapped as missing:
                 _defer(events, ReplyClass.UNMAPPED, now + timedelta(seconds=target.backoff_max),
                        str(missing))  # fmt: skip

@@ -271,6 +271,11 @@ def test_create_twice_answers_3_then_update_keeps_highest_sequence(hub):
     reply = call("CapNhatHoSoMC", [header("H56-10", SoThuTu="2", TrangThaiHoSo="9")])[1]
     assert reply["error_code"] == 0 and reply["result"]["BoQua"] == ["H56-10"]
     assert hub.control.dossier("H56-10")["header"]["TrangThaiHoSo"] == "4"
+    # Same number: a header-only change (a new appointment) replaces the stored header.
+    reply = call("CapNhatHoSoMC", [header("H56-10", SoThuTu="3", TrangThaiHoSo="4",
+                                          NgayHenTra="20250320150000")])[1]  # fmt: skip
+    assert reply["result"]["DaCapNhat"] == ["H56-10"]
+    assert hub.control.dossier("H56-10")["header"]["NgayHenTra"] == "20250320150000"
 
     reply = call("CapNhatHoSoMC", [header("H56-unknown")])[1]
     assert reply["error_code"] == -1 and reply["errors"][0]["field"] == "MaHoSo"

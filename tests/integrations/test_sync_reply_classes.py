@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations.models import DossierSync, EventStatus, SyncEvent, SyncTask
+from integrations.models import DossierSync, EventStatus, SyncAttempt, SyncEvent, SyncTask
 from integrations.simulator import HubControl
 from integrations.sync.sender import sync_drain
 from tests.dossiers.processing import in_processing
@@ -74,11 +74,24 @@ def test_transient_failures_back_off_then_succeed(
 
 
 def test_exists_on_create_switches_to_update(national_hub, users, workflow_procedure, clock):
+    """The hub already holds the dossier (e.g. the portal lost its own record of
+    the create): "exists" (−3 here) turns the same header into an update."""
     hub_target(national_hub.url)
-    national_hub.control.faults(HubControl.rule("them-moi", "error_code", -3, count=1))
     dossier = _moved(users, workflow_procedure, clock)
     drain_all()
-    assert national_hub.control.dossier(dossier.code)["header"]["TrangThaiHoSo"] == "4"
+    DossierSync.objects.filter(dossier=dossier).update(created_on_hub=False)
+    national_hub.control.faults(HubControl.rule("them-moi", "error_code", -3, count=1))
+    clock.set(2025, 3, 3, 11, 0)
+    from dossiers.services.closing import dossier_withdraw
+
+    dossier_withdraw(actor=users["001085012345"], dossier=dossier, reason="Không cần nữa")
+    drain_all()
+    assert national_hub.control.dossier(dossier.code)["header"]["TrangThaiHoSo"] == "7"
+    operations = list(
+        SyncAttempt.objects.filter(dossier=dossier).order_by("pk")
+        .values_list("operation", "reply_class")
+    )  # fmt: skip
+    assert operations[-3:] == [("create", "exists"), ("update", "ok"), ("progress", "ok")]
     assert DossierSync.objects.get(dossier=dossier).created_on_hub
 
 
