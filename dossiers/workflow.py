@@ -35,8 +35,12 @@ def _t(sources, target, actors, label, notify=False) -> Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": _t({S.DRAFT}, S.SUBMITTED, {"applicant", "desk"}, _("Nộp hồ sơ")),
-    "resubmit": _t({S.AWAITING_COMPLETION}, S.SUBMITTED, {"applicant", "desk"}, _("Nộp lại hồ sơ")),
+    # "system": the national portal (DVCQG) submits, completes, supplements and
+    # withdraws on the citizen's behalf (integrations.inbound).
+    "submit": _t({S.DRAFT}, S.SUBMITTED, {"applicant", "desk", "system"}, _("Nộp hồ sơ")),
+    "resubmit": _t(
+        {S.AWAITING_COMPLETION}, S.SUBMITTED, {"applicant", "desk", "system"}, _("Nộp lại hồ sơ")
+    ),
     "receive": _t({S.DRAFT, S.SUBMITTED}, S.RECEIVED, {"desk"}, _("Tiếp nhận hồ sơ"), True),
     "request_completion": _t(
         {S.DRAFT, S.SUBMITTED},
@@ -68,7 +72,10 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "attach_result": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Dự thảo kết quả")),
     "supplement": _t(
-        {S.AWAITING_SUPPLEMENT}, S.IN_PROCESSING, {"applicant", "desk"}, _("Bổ sung hồ sơ")
+        {S.AWAITING_SUPPLEMENT},
+        S.IN_PROCESSING,
+        {"applicant", "desk", "system"},
+        _("Bổ sung hồ sơ"),
     ),
     "reject": _t({S.IN_PROCESSING}, S.REJECTED, {"head"}, _("Không đủ điều kiện giải quyết"), True),
     "approve": _t({S.IN_PROCESSING}, S.RESULT_READY, {"head"}, _("Phê duyệt, ký kết quả"), True),
@@ -76,7 +83,7 @@ TRANSITIONS: dict[str, Transition] = {
     "withdraw": _t(
         {S.SUBMITTED, S.RECEIVED, S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
         S.WITHDRAWN,
-        {"applicant", "desk"},
+        {"applicant", "desk", "system"},
         _("Rút hồ sơ"),
         True,
     ),

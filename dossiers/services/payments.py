@@ -1,4 +1,9 @@
-"""Online payment of fees through a pluggable gateway with a signed callback."""
+"""Online payment of fees through a pluggable gateway with a signed confirmation.
+
+Every gateway shares one rule for applying its (verified) answer:
+:func:`payment_confirm` — exactly once, replays are no-ops, the amount must be
+the one owed, audited, a receipt document on success, the dossier's header
+re-synced. A gateway only decides whether a message is genuine."""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -17,6 +24,7 @@ from django.utils.translation import gettext as _
 from tthc_portal.audit.services import audit_record
 
 from ..models import DocumentKind, Dossier, GatewayFlag, Payment, PaymentStatus
+from ..signals import dossier_header_changed
 from . import DossierError
 from .documents import document_issue
 from .fees import dossier_fee_items
@@ -24,6 +32,8 @@ from .fees import dossier_fee_items
 
 @dataclass(frozen=True)
 class CallbackData:
+    """The form-style callback of the simulated gateway."""
+
     reference: str
     amount_vnd: int
     status: str  # "paid" | "failed"
@@ -31,16 +41,32 @@ class CallbackData:
     signature: str
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """A gateway's answer about one payment, already verified by that gateway."""
+
+    amount_vnd: int
+    paid: bool
+    transaction_ref: str
+    gateway: str = ""
+    # DuocThanhToanTrucTuyen of the gateway that took the money (1 national, 2 provincial).
+    flag: int | None = None
+
+
 class PaymentGateway:
     code = ""
     flag: int | None = None
 
-    def start_url(self, payment: Payment) -> str:
-        """Where the citizen's browser goes to pay."""
+    def start_url(self, payment: Payment, *, client_ip: str = "") -> str:
+        """Where the citizen's browser goes to pay. A gateway may open the
+        transaction remotely first (PayGov INIT); it raises DossierError when it
+        cannot, and nothing about the payment changes."""
         raise NotImplementedError
 
     def verify(self, data: CallbackData) -> bool:
-        raise NotImplementedError
+        """Whether a form-style callback is genuine. Gateways that confirm through
+        their own endpoint refuse this one."""
+        return False
 
 
 class SimulatedGateway(PaymentGateway):
@@ -56,7 +82,7 @@ class SimulatedGateway(PaymentGateway):
         message = f"{reference}|{amount_vnd}|{status}|{transaction_ref}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
-    def start_url(self, payment: Payment) -> str:
+    def start_url(self, payment: Payment, *, client_ip: str = "") -> str:
         from django.urls import reverse
 
         return reverse("dossiers:payment_simulator", args=[payment.reference])
@@ -70,6 +96,13 @@ class SimulatedGateway(PaymentGateway):
 def get_gateway() -> PaymentGateway:
     options = settings.TTHC.get("PAYMENT_GATEWAY_OPTIONS", {})
     return import_string(settings.TTHC["PAYMENT_GATEWAY"])(**options)
+
+
+@receiver(setting_changed, dispatch_uid="dossiers-payments-forget-gateway")
+def _forget_gateway(*, setting: str, **_kwargs) -> None:
+    # Tests (and a reconfigured shell) switch gateways through settings.TTHC.
+    if setting == "TTHC":
+        get_gateway.cache_clear()
 
 
 @transaction.atomic
@@ -95,6 +128,8 @@ def payment_request(*, dossier: Dossier) -> Payment | None:
         target=dossier,
         after={"payment": str(payment.reference), "amount": amount},
     )
+    # The fee list is part of the national header (DanhSachLePhi).
+    dossier_header_changed.send(sender=Dossier, dossier=dossier, reason="fees")
     from .lifecycle import notify_applicant
 
     notify_applicant(dossier, "payment_requested")
@@ -102,8 +137,56 @@ def payment_request(*, dossier: Dossier) -> Payment | None:
 
 
 @transaction.atomic
+def payment_confirm(*, payment_id: int, confirmation: Confirmation) -> Payment:
+    """Apply a verified gateway answer exactly once (every gateway goes through here).
+
+    A payment no longer open is returned unchanged (a replay, or a second
+    gateway message about it); an amount other than the one owed is refused."""
+    payment = (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("dossier")
+        .filter(pk=payment_id)
+        .first()
+    )
+    if payment is None:
+        raise DossierError(_("Không tìm thấy giao dịch thanh toán."))
+    if payment.status != PaymentStatus.REQUESTED:
+        return payment
+    if confirmation.amount_vnd != payment.amount_vnd:
+        raise DossierError(_("Số tiền xác nhận không khớp với số tiền cần thanh toán."))
+    now = timezone.now()
+    payment.transaction_ref = confirmation.transaction_ref[:64]
+    if confirmation.gateway:
+        payment.gateway = confirmation.gateway[:32]
+    if confirmation.paid:
+        payment.status = PaymentStatus.PAID
+        payment.paid_at = now
+        payment.receipt_no = f"BL{now:%y%m%d}-{payment.pk:06d}"
+        if confirmation.flag is not None:
+            payment.gateway_flag = confirmation.flag
+    else:
+        payment.status = PaymentStatus.FAILED
+    payment.save()
+    audit_record(
+        actor=None,
+        action=f"payment.{payment.status}",
+        target=payment.dossier,
+        after={
+            "payment": str(payment.reference),
+            "transaction": confirmation.transaction_ref,
+            "gateway": payment.gateway,
+        },
+    )
+    if payment.status == PaymentStatus.PAID:
+        document_issue(payment.dossier, DocumentKind.PAYMENT_RECEIPT, source_id=payment.pk)
+        # DuocThanhToanTrucTuyen and the fee rows' HinhThucThu change on the hub.
+        dossier_header_changed.send(sender=Dossier, dossier=payment.dossier, reason="payment")
+    return payment
+
+
+@transaction.atomic
 def payment_callback(data: CallbackData) -> Payment:
-    """Apply the gateway's signed answer exactly once (replays are no-ops)."""
+    """The configured gateway's form-style callback: verify, then apply once."""
     gateway = get_gateway()
     if not gateway.verify(data):
         raise DossierError(_("Chữ ký xác nhận thanh toán không hợp lệ."))
@@ -111,32 +194,19 @@ def payment_callback(data: CallbackData) -> Payment:
         reference = uuid.UUID(str(data.reference))
     except ValueError:
         raise DossierError(_("Không tìm thấy giao dịch thanh toán.")) from None
-    payment = Payment.objects.select_for_update().filter(reference=reference).first()
-    if payment is None:
+    payment_id = Payment.objects.filter(reference=reference).values_list("pk", flat=True).first()
+    if payment_id is None:
         raise DossierError(_("Không tìm thấy giao dịch thanh toán."))
-    if payment.status != PaymentStatus.REQUESTED:
-        return payment
-    if data.amount_vnd != payment.amount_vnd:
-        raise DossierError(_("Số tiền xác nhận không khớp với số tiền cần thanh toán."))
-    now = timezone.now()
-    if data.status == "paid":
-        payment.status = PaymentStatus.PAID
-        payment.paid_at = now
-        payment.transaction_ref = data.transaction_ref[:64]
-        payment.receipt_no = f"BL{now:%y%m%d}-{payment.pk:06d}"
-    else:
-        payment.status = PaymentStatus.FAILED
-        payment.transaction_ref = data.transaction_ref[:64]
-    payment.save()
-    audit_record(
-        actor=None,
-        action=f"payment.{payment.status}",
-        target=payment.dossier,
-        after={"payment": str(payment.reference), "transaction": data.transaction_ref},
+    return payment_confirm(
+        payment_id=payment_id,
+        confirmation=Confirmation(
+            amount_vnd=data.amount_vnd,
+            paid=data.status == "paid",
+            transaction_ref=data.transaction_ref,
+            gateway=gateway.code,
+            flag=gateway.flag,
+        ),
     )
-    if payment.status == PaymentStatus.PAID:
-        document_issue(payment.dossier, DocumentKind.PAYMENT_RECEIPT, source_id=payment.pk)
-    return payment
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
 """Online payment of a dossier's fees: start, simulated bank, callback, result.
 
 Only the dossier's applicant may open the start, bank and result pages
-(anyone else gets 404). The callback is the gateway's signed answer: it is
-CSRF-exempt, verified by :func:`payment_callback` (HMAC, amount, replay) and
-then sends the browser to the result page.
+(anyone else gets 404). The callback is the simulated gateway's signed answer:
+it is CSRF-exempt, verified by :func:`payment_callback` (HMAC, amount, replay)
+and then sends the browser to the result page. With PayGov configured, "pay"
+opens the transaction at PayGov (INIT) and PayGov answers on its own endpoints
+(integrations.views.paygov); both end on the same result page.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/payments/not_found.html", status=404)
 
 
+def _refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "dossiers/payments/error.html", {"message": message}, status=status)
+
+
 def _done(payment: Payment) -> HttpResponse:
     return redirect("dossiers:payment_done", reference=payment.reference)
 
@@ -77,7 +83,12 @@ def payment_start(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
     if payment.status != PaymentStatus.REQUESTED:
         return _done(payment)
     if request.method == "POST":
-        return redirect(get_gateway().start_url(payment))
+        try:
+            # A remote gateway opens the transaction now (PayGov INIT) and may refuse.
+            url = get_gateway().start_url(payment, client_ip=request.META.get("REMOTE_ADDR", ""))
+        except DossierError as error:
+            return _refused(request, str(error.message), status=502)
+        return redirect(url)
     return render(request, "dossiers/payments/start.html", _payment_context(payment))
 
 
@@ -120,10 +131,6 @@ def payment_simulator(request: HttpRequest, reference: uuid.UUID) -> HttpRespons
         "callback_url": reverse("dossiers:payment_callback"),
     }
     return render(request, "dossiers/payments/simulator.html", context)
-
-
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "dossiers/payments/error.html", {"message": message}, status=400)
 
 
 @csrf_exempt  # the gateway's signed server-style callback; the HMAC is the protection
