@@ -55,6 +55,16 @@ app.conf.beat_schedule = {
         "task": "integrations.tasks.sync_flush",
         "schedule": 30.0,
     },
+    # Messages from DVCQG the push did not deliver (LayHoSoMoi / XacNhanHoSoMoi).
+    "integrations-inbound-pull": {
+        "task": "integrations.tasks.inbound_pull",
+        "schedule": 300.0,
+    },
+    # National procedures changed since the last run → draft versions to review.
+    "integrations-catalogue-pull": {
+        "task": "integrations.tasks.catalogue_pull",
+        "schedule": crontab(hour=2, minute=10),
+    },
     # Official figures before the nightly 766 computation, which reads them.
     "integrations-national-figures-nightly": {
         "task": "integrations.tasks.national_figures_nightly",

@@ -374,6 +374,11 @@ TTHC = {
     # The hub authenticates its pushes with this bearer token (or the target's stored hash).
     "NATIONAL_PUSH_TOKEN": os.environ.get("TTHC_NATIONAL_PUSH_TOKEN", ""),
     # How long a signed file link given to the hub stays valid.
+    # The largest message the hub may push (files inline); default 20 uploads' worth.
+    "INBOUND_MAX_BYTES": int(
+        os.environ.get("TTHC_INBOUND_MAX_BYTES", str(20 * int(os.environ.get(
+            "TTHC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))))
+    ),  # fmt: skip
     "SYNC_LINK_MAX_AGE_DAYS": int(os.environ.get("TTHC_SYNC_LINK_MAX_AGE_DAYS", "30")),
     "SYNC_RECONCILE_DAYS": int(os.environ.get("TTHC_SYNC_RECONCILE_DAYS", "30")),
     "SYNC_ALERT_BACKLOG": int(os.environ.get("TTHC_SYNC_ALERT_BACKLOG", "1000")),
