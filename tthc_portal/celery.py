@@ -49,6 +49,39 @@ app.conf.beat_schedule = {
         "task": "indicators.tasks.compute_current_period",
         "schedule": crontab(hour=1, minute=30),
     },
+    # National sync: whatever is due (backoffs, lost dispatches); the commit of
+    # each transition dispatches its dossier at once.
+    "integrations-sync-flush": {
+        "task": "integrations.tasks.sync_flush",
+        "schedule": 30.0,
+    },
+    # Messages from DVCQG the push did not deliver (LayHoSoMoi / XacNhanHoSoMoi).
+    "integrations-inbound-pull": {
+        "task": "integrations.tasks.inbound_pull",
+        "schedule": 300.0,
+    },
+    # National procedures changed since the last run → draft versions to review.
+    "integrations-catalogue-pull": {
+        "task": "integrations.tasks.catalogue_pull",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    # Official figures before the nightly 766 computation, which reads them.
+    "integrations-national-figures-nightly": {
+        "task": "integrations.tasks.national_figures_nightly",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "integrations-reconcile-nightly": {
+        "task": "integrations.tasks.reconcile_nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "integrations-sync-alert": {
+        "task": "integrations.tasks.sync_alert_check",
+        "schedule": crontab(minute="*/15"),
+    },
+    "integrations-sync-log-purge": {
+        "task": "integrations.tasks.sync_log_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),

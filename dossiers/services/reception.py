@@ -41,7 +41,8 @@ def dossier_receive(*, actor, dossier: Dossier, at=None) -> Dossier:
         # …and the dossier is handled under the version in force on the day of receipt.
         locked.procedure_version = procedure.current_version
         agency = locked.receiving_agency
-        locked.code = dossier_code_allocate(agency, timezone.localdate(received_at))
+        if not locked.code:  # a dossier from DVCQG keeps the national code it came with
+            locked.code = dossier_code_allocate(agency, timezone.localdate(received_at))
         locked.receiving_agency_code = agency.code
         locked.received_at = received_at
         fields = snapshot_rule(locked)

@@ -367,6 +367,23 @@ TTHC = {
         # Let verification fetch CRLs/OCSP over the network (real CAs only).
         "ALLOW_FETCHING": env_bool("TTHC_SIGNING_ALLOW_FETCHING", False),
     },
+    # National integration (integrations/, national-sync.md). Targets, credentials and
+    # code maps are data (admin); these are the installation's defaults.
+    # Where seed_demo points the hub target (the local simulator in `make run`).
+    "NATIONAL_HUB_URL": os.environ.get("TTHC_NATIONAL_HUB_URL", ""),
+    # The hub authenticates its pushes with this bearer token (or the target's stored hash).
+    "NATIONAL_PUSH_TOKEN": os.environ.get("TTHC_NATIONAL_PUSH_TOKEN", ""),
+    # How long a signed file link given to the hub stays valid.
+    # The largest message the hub may push (files inline); default 20 uploads' worth.
+    "INBOUND_MAX_BYTES": int(
+        os.environ.get("TTHC_INBOUND_MAX_BYTES", str(20 * int(os.environ.get(
+            "TTHC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))))
+    ),  # fmt: skip
+    "SYNC_LINK_MAX_AGE_DAYS": int(os.environ.get("TTHC_SYNC_LINK_MAX_AGE_DAYS", "30")),
+    "SYNC_RECONCILE_DAYS": int(os.environ.get("TTHC_SYNC_RECONCILE_DAYS", "30")),
+    "SYNC_ALERT_BACKLOG": int(os.environ.get("TTHC_SYNC_ALERT_BACKLOG", "1000")),
+    "SYNC_ALERT_OLDEST_MINUTES": float(os.environ.get("TTHC_SYNC_ALERT_OLDEST_MINUTES", "60")),
+    "SYNC_ALERT_EMAILS": env_list("TTHC_SYNC_ALERT_EMAILS"),
 }
 
 LOGGING = {

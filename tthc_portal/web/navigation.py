@@ -49,6 +49,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),
     NavItem(_("Phản ánh, kiến nghị"), "feedback:staff_inbox", ALL_STAFF),
     NavItem(_("Chỉ số 766"), "indicators:dashboard", INDICATOR_ROLES),
+    NavItem(
+        _("Đồng bộ liên thông"), "integrations:sync_dashboard", frozenset({Role.PROVINCIAL_STAFF})
+    ),
     NavItem(_("Phản ánh, kiến nghị"), "feedback:published", frozenset({APPLICANT})),
     NavItem(_("Thông tin tài khoản"), "accounts:profile", frozenset()),
     NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),
