@@ -1,4 +1,6 @@
-"""`make bench`: every benchmark, printing measured figures (never a pass/fail test)."""
+"""`make bench`: every benchmark, printing measured figures (never a pass/fail test).
+
+`python -m benchmarks sync indicators` runs only the named modules."""
 
 from __future__ import annotations
 
@@ -7,15 +9,24 @@ import time
 
 from .harness import machine, setup
 
+MODULES = ("calendar", "catalogue", "dossiers", "indicators", "sync")
 
-def main() -> int:
+
+def main(argv: list[str] | None = None) -> int:
+    names = sys.argv[1:] if argv is None else argv
+    unknown = [name for name in names if name not in MODULES]
+    if unknown:
+        print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+        return 2
     setup()
-    from . import calendar, catalogue, dossiers, indicators
+    from . import calendar, catalogue, dossiers, indicators, sync
 
+    modules = {"calendar": calendar, "catalogue": catalogue, "dossiers": dossiers,
+               "indicators": indicators, "sync": sync}  # fmt: skip
     print(f"# TTHC portal benchmarks — {machine()}")
     started = time.perf_counter()
-    for module in (calendar, catalogue, dossiers, indicators):
-        module.run()
+    for name in names or MODULES:
+        modules[name].run()
     print(f"\nTotal {time.perf_counter() - started:.1f} s")
     return 0
 

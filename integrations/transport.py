@@ -8,6 +8,7 @@ envelope; see integrations/PROTOCOL.md for the default paths."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -103,9 +104,16 @@ def http_session(target: Target) -> requests.Session:
     sessions = getattr(_sessions, "by_target", None)
     if sessions is None:
         sessions = _sessions.by_target = {}
-    session = sessions.get(target.pk)
+    key = (target.pk, target.base_url)
+    session = sessions.get(key)
     if session is None:
-        session = sessions[target.pk] = requests.Session()
+        session = sessions[key] = requests.Session()
+        # The environment's proxies (no_proxy included) and CA bundle, read once:
+        # requests would scan the whole environment again on every call.
+        session.proxies.update(requests.utils.get_environ_proxies(target.base_url))
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        session.verify = bundle or True
+        session.trust_env = False
     return session
 
 
@@ -117,8 +125,17 @@ class Credential:
     cache_key: str
 
 
-def credential_for(target: Target, agency_id: int | None, unit_code: str) -> Credential | None:
-    rows = {row.agency_id: row for row in UnitCredential.objects.filter(target=target)}
+def credential_rows(target: Target) -> dict[int | None, UnitCredential]:
+    """The target's credentials by agency (None: the default), for many look-ups."""
+    return {row.agency_id: row for row in UnitCredential.objects.filter(target=target)}
+
+
+def credential_for(
+    target: Target, agency_id: int | None, unit_code: str, *, rows: dict | None = None
+) -> Credential | None:
+    """The unit's own credential, else the default one; ``rows`` from
+    ``credential_rows`` saves the query when a caller resolves many units."""
+    rows = credential_rows(target) if rows is None else rows
     row = rows.get(agency_id) or rows.get(None)
     if row is None:
         return None

@@ -199,11 +199,16 @@ class Maker:
         writer.rows[Dossier].append(tuple(base[c] for c in DOSSIER_COLUMNS))
         writer.history(base["id"], events)
         if channel != 1:
-            writer.components(base["id"], info, channel, person, desk, at)
+            from_store = writer.components(base["id"], info, channel, person, desk, at)
             items, _form = writer.fee_items(info, channel)
             if items and channel == 2:
                 status = "cancelled" if fate == "refused" else "requested"
                 writer.payment(base["id"], items, status, at, True)
+            if base["sync_status"] == "synced":
+                # Submitted, not yet received: the hub holds status 1 and the fee list.
+                writer.sync_state(base["id"], events, received=False, e_result=False,
+                                  fees=bool(items) and channel == 2, paid_flag=None,
+                                  from_store=from_store)  # fmt: skip
 
     def _received(self, fate, day, info, units, person, base) -> None:
         rng, clock, writer, day_len = self.rng, self.clock, self.writer, self.day
@@ -269,14 +274,20 @@ class Maker:
         items, form = writer.fee_items(info, channel)
         if form:
             base["form_data"] = form
-        writer.received(base["id"], info, life, d, self.w_now, base, pre, units[1].id,
-                        self.step_ids)  # fmt: skip
-        writer.components(base["id"], info, channel, person, desk, submitted_at)
+        e_result, history = writer.received(base["id"], info, life, d, self.w_now, base, pre,
+                                            units[1].id, self.step_ids)  # fmt: skip
+        from_store = writer.components(base["id"], info, channel, person, desk, submitted_at)
+        paid_flag = None
         if items:
             # About 45% of fee payments are made online, nearly all of them by online applicants.
             online = rng.random() < (0.82 if channel == 2 else 0.03)
-            writer.payment(base["id"], items, "paid",
-                           submitted_at if online else clock.start(received), online)  # fmt: skip
+            paid_flag = writer.payment(base["id"], items, "paid",
+                                       submitted_at if online else clock.start(received),
+                                       online)  # fmt: skip
+        if base["sync_status"] == "synced":
+            writer.sync_state(base["id"], history, received=True, e_result=e_result,
+                              fees=any(i["amount_vnd"] > 0 for i in items), paid_flag=paid_flag,
+                              from_store=from_store)  # fmt: skip
         self.counts[f"outcome:{life.outcome}"] = self.counts.get(f"outcome:{life.outcome}", 0) + 1
 
     def _place_near_now(self, fate, info, d, units) -> Life:

@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
+from integrations.models import DossierSync
+
 from ..models import (
     Apology,
     ClockPause,
@@ -18,6 +20,7 @@ from ..models import (
     DossierComponent,
     DossierDocument,
     DossierStep,
+    NationalStatusMap,
     Payment,
     PersonalDocument,
     StatusHistory,
@@ -55,12 +58,16 @@ DOCUMENT_COLUMNS = ("dossier_id", "kind", "number", "source_id", "file", "status
                     "rendered_at")  # fmt: skip
 PERSONAL_COLUMNS = ("owner_id", "title", "file", "content_type", "size", "sha256",
                     "source_dossier_id", "is_result", "created_at")  # fmt: skip
+# What the hub acknowledged of a synced dossier (integrations.sync.sender writes the same).
+SYNC_COLUMNS = ("dossier_id", "created_on_hub", "last_acked_seq", "last_national_status",
+                "header_acked_at", "received_synced", "fee_list_synced", "payment_flag_synced",
+                "result_synced", "store_component_synced")  # fmt: skip
 TABLES = [
     (Dossier, DOSSIER_COLUMNS), (DossierStep, STEP_COLUMNS), (StatusHistory, HISTORY_COLUMNS),
     (ClockPause, PAUSE_COLUMNS), (SupplementRequest, SUPPLEMENT_COLUMNS),
     (Apology, APOLOGY_COLUMNS), (Payment, PAYMENT_COLUMNS),
     (DossierComponent, COMPONENT_COLUMNS), (DossierDocument, DOCUMENT_COLUMNS),
-    (PersonalDocument, PERSONAL_COLUMNS),
+    (PersonalDocument, PERSONAL_COLUMNS), (DossierSync, SYNC_COLUMNS),
 ]  # fmt: skip
 
 
@@ -137,6 +144,13 @@ class RowWriter:
         self.sla = int(settings.TTHC.get("ONLINE_ACCEPT_SLA_HOURS", 8) * 60)
         self.reminder_minutes = int(settings.TTHC.get("APOLOGY_REMINDER_WORKING_HOURS", 16) * 60)
         self.result_code = settings.TTHC.get("RESULT_CODE_FORMAT", "{code}-KQ{n}")
+        # internal status → (national code or None, synced for every dossier), as
+        # integrations.config.national_status_map reads it.
+        self.national = {
+            row.status: (int(row.national_code) if row.national_code.strip().isdigit() else None,
+                         row.synced)
+            for row in NationalStatusMap.objects.all()
+        }  # fmt: skip
         self.reset()
 
     def reset(self) -> None:
@@ -199,8 +213,10 @@ class RowWriter:
 
     # --- side rows ------------------------------------------------------------------------
     def components(self, dossier_id: int, info: ProcedureInfo, channel: int, person: Person,
-                   officer: int, at: datetime) -> None:  # fmt: skip
+                   officer: int, at: datetime) -> bool:  # fmt: skip
+        """The submitted components; True when one came from the citizen's data store."""
         rng, file = self.rng, self.placeholders["component"]
+        from_store = False
         in_person = channel != 2
         digitised = in_person and rng.random() < profile.DIGITISED_IN_PERSON
         reuse = rng.random()
@@ -211,6 +227,7 @@ class RowWriter:
             if index == 0 and reuse < profile.REUSED:
                 store = reuse < profile.FROM_PERSONAL_STORE
                 source, reused = ("personal_store" if store else "national_db"), True
+                from_store = from_store or store
             pages = rng.randint(11, 40) if rng.random() < 0.1 else rng.randint(1, 10)
             self.rows[DossierComponent].append((
                 dossier_id, requirement_id, name, file.path, f"giay-to-{index + 1}.pdf",
@@ -219,6 +236,7 @@ class RowWriter:
                 at if digitised else None, store, reused, None,
                 person.applicant_id if not in_person else officer, at,
             ))  # fmt: skip
+        return from_store
 
     def fee_items(self, info: ProcedureInfo, channel: int) -> tuple[list[dict], dict]:
         items, form = [], {}
@@ -236,7 +254,9 @@ class RowWriter:
         return items, form
 
     def payment(self, dossier_id: int, items: list[dict], status: str, at: datetime,
-                online: bool) -> None:  # fmt: skip
+                online: bool) -> int | None:  # fmt: skip
+        """The fee payment; returns its gateway flag (1 national, 2 provincial) when
+        paid online, else None."""
         rng = self.rng
         amount = sum(i["amount_vnd"] for i in items)
         if online:
@@ -251,15 +271,34 @@ class RowWriter:
             flag, status, ref if paid else "", at, at if paid else None,
             f"BL{at:%y%m%d}-{dossier_id:07d}" if paid else "",
         ))  # fmt: skip
+        return flag if paid else None
 
     def history(self, dossier_id: int, events) -> None:
         append = self.rows[StatusHistory].append
         for at, action, before, after, actor, note in events:
             append((dossier_id, action, before, after, actor, at, note))
 
+    def sync_state(self, dossier_id: int, events, *, received: bool, fees: bool,
+                   paid_flag: int | None, e_result: bool, from_store: bool) -> None:  # fmt: skip
+        """The hub's acknowledged copy of a synced dossier: the progress events the
+        outbox writes for ``events`` (a national code that changes, once the dossier
+        is known or for a status synced for all), all sent; the header's flags."""
+        seq, last = 0, None
+        for _at, _action, before, after, _actor, _note in events:
+            code, synced = self.national.get(after, (None, False))
+            changed = code is not None and code != self.national.get(before, (None, False))[0]
+            if changed and (synced or seq):
+                seq, last = seq + 1, code
+        self.rows[DossierSync].append((
+            dossier_id, True, seq, last, events[-1][0] if events else None, received, fees,
+            paid_flag, e_result, from_store,
+        ))  # fmt: skip
+
     # --- a received dossier -------------------------------------------------------------
     def received(self, dossier_id: int, info: ProcedureInfo, life: Life, d: Draws, cut: int,
-                 base: dict, pre: list, processing_id: int, step_ids) -> None:  # fmt: skip
+                 base: dict, pre: list, processing_id: int,
+                 step_ids) -> tuple[bool, list]:  # fmt: skip
+        """The received dossier's rows; returns (an e-result was written, its history)."""
         # Work done "at" a working minute is stamped with the end convention: a
         # step finished at closing time is finished that evening, not next morning.
         clock, start, at = self.clock, self.clock.start, self.clock.end
@@ -325,10 +364,11 @@ class RowWriter:
                 row["stop_request_channel"] = (
                     "Cơ quan giải quyết" if life.outcome == STOPPED else "Cổng dịch vụ công"
                 )
+        e_result = False
         if life.approved is not None and life.approved < cut:
             row["result_code"] = self.result_code.format(code=row["code"], n=1)
             row["result_signed_by_id"] = d.approver
-            self.result_papers(dossier_id, info, life, row, processing_id)
+            e_result = self.result_papers(dossier_id, info, life, row, processing_id)
         if life.returned is not None and life.returned < cut:
             row["returned_at"] = at(life.returned)
             row["return_method"], row["returned_to"] = d.delivery, row["applicant_name"]
@@ -341,7 +381,8 @@ class RowWriter:
             ))  # fmt: skip
             row["apology_issued"] = True
         self.rows[Dossier].append(tuple(row[c] for c in DOSSIER_COLUMNS))
-        self.history(dossier_id, [*pre, *events])
+        history = [*pre, *events]
+        self.history(dossier_id, history)
         for started_w, ended_w in life.pauses:
             if started_w < cut:
                 self.rows[ClockPause].append((dossier_id, at(started_w),
@@ -368,12 +409,14 @@ class RowWriter:
                 at(s["requested_at"]) if issued else None,
                 at(completed) if completed is not None and completed < cut else None,
             ))  # fmt: skip
+        return e_result, history
 
     def result_papers(self, dossier_id: int, info: ProcedureInfo, life: Life, row: dict,
-                      processing_id: int) -> None:  # fmt: skip
-        """The signed e-result, and its copy in the applicant's data store."""
+                      processing_id: int) -> bool:  # fmt: skip
+        """The signed e-result, and its copy in the applicant's data store; False for a
+        paper-only result."""
         if info.paper_result and self.rng.random() >= profile.E_RESULT_PAPER:
-            return  # a paper-only result (the e-copy share of §3.3)
+            return False  # a paper-only result (the e-copy share of §3.3)
         file = self.placeholders["result"]
         signed = self.clock.end(life.approved)
         drafted = signed - timedelta(minutes=15)
@@ -386,6 +429,7 @@ class RowWriter:
                 row["applicant_id"], f"Kết quả: {info.name[:400]} ({row['result_code']})",
                 file.path, "application/pdf", file.size, file.sha256, dossier_id, True, signed,
             ))  # fmt: skip
+        return True
 
 
 def person_for(rng: random.Random, info: ProcedureInfo, channel: int, place: str,

@@ -1,8 +1,13 @@
 """Sending the sync outbox: per dossier, in order, header first (national-sync.md §9).
 
-A dossier is claimed with a compare-and-set on ``DossierSync.claimed_until`` so
-two workers never send the same dossier at once, and no transaction is held
-across an HTTP call. Reply classes decide what happens to the claimed rows:
+Dossiers are claimed a few at a time (``CHUNK``) with a compare-and-set on
+``DossierSync.claimed_until`` (rows locked with SKIP LOCKED on PostgreSQL; on
+SQLite the transaction holds the write lock) so two workers never send the same
+dossier at once, and no transaction is held across an HTTP call. A chunk's rows
+are read together before its calls and what the replies decide is recorded
+together after them, in one transaction: a backlog costs a few statements per
+dossier instead of a dozen commits. Reply classes decide what happens to the
+claimed rows:
 
 * ok → sent; exists (3/−3) on create → the same header again as an update;
 * validation → dead letter: the rows of that call are ``dead``, the dossier's
@@ -15,9 +20,11 @@ across an HTTP call. Reply classes decide what happens to the claimed rows:
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -30,17 +37,21 @@ from ..models import (
     EventKind,
     EventStatus,
     ReplyClass,
+    SyncAttempt,
     SyncEvent,
     SyncTask,
     Target,
 )
-from ..transport import Reply, TargetClient, credential_for
+from ..transport import Reply, TargetClient, credential_for, credential_rows
 from .breaker import breaker_allows, breaker_record
 
 CLAIM = timedelta(minutes=2)
 # A row left "sending" by a worker that died mid-call is sent again after this
 # (the hub is idempotent on (MaHoSo, SoThuTu) and headers carry SoThuTu).
 STALE = timedelta(minutes=5)
+# Dossiers claimed, read and recorded together: large enough to share the
+# statements, small enough that a claim never outlives its calls.
+CHUNK = 20
 
 
 @dataclass
@@ -81,14 +92,10 @@ def sync_drain(*, limit: int = 1000, now=None, target: Target | None = None) -> 
         .values_list("dossier_id", flat=True)[:limit]
     )
     DossierSync.objects.bulk_create([DossierSync(dossier_id=i) for i in ids], ignore_conflicts=True)
-    clients: dict = {}
-    for dossier_id in ids:
-        outcome, sent = _sync_one(target, dossier_id, now, clients)
-        report.dossiers += 1
-        report.sent += sent
-        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
-        if target.circuit_open_until is not None:
-            report.circuit_open = True
+    sender = _Sender(target, fixed, report)
+    for start in range(0, len(ids), CHUNK):
+        sender.run(ids[start : start + CHUNK], now)
+        if report.circuit_open:
             break
         if not fixed:
             now = timezone.now()
@@ -100,116 +107,214 @@ def sync_dossier_send(dossier_id: int, *, now=None, target: Target | None = None
     target = target or active_target()
     if target is None:
         return "no_target"
+    fixed = now is not None
     now = now or timezone.now()
     if not breaker_allows(target, now):
         return "circuit_open"
     DossierSync.objects.bulk_create([DossierSync(dossier_id=dossier_id)], ignore_conflicts=True)
-    return _sync_one(target, dossier_id, now, {})[0]
+    return _Sender(target, fixed, DrainReport()).run([dossier_id], now)[dossier_id]
 
 
-def _sync_one(target: Target, dossier_id: int, now, clients: dict) -> tuple[str, int]:
-    claimed = (
-        DossierSync.objects.filter(pk=dossier_id, blocked=False)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + CLAIM)
-    )
-    if not claimed:
-        return "busy", 0
-    state_updates: dict = {"claimed_until": None}
-    try:
-        return _send(target, dossier_id, now, clients, state_updates)
-    finally:
-        DossierSync.objects.filter(pk=dossier_id).update(**state_updates)
-
-
-def _send(target, dossier_id, now, clients, state_updates) -> tuple[str, int]:
-    events = list(
-        SyncEvent.objects.filter(target=target, dossier_id=dossier_id, status=EventStatus.PENDING)
-        .order_by("seq", "pk")
-        .defer("last_error")
-    )
-    if not events:
-        return "idle", 0
-    if events[0].next_attempt_at > now:
-        return "waiting", 0  # the oldest row backs off; later ones wait behind it
-    state = DossierSync.objects.get(pk=dossier_id)
-    dossier = (
-        Dossier.objects.select_related(
-            "procedure_version__procedure", "procedure_version__field", "receiving_agency",
-            "processing_agency",
+def _claim(target: Target, ids: list[int], now) -> tuple[list[int], dict[int, list[SyncEvent]]]:
+    """Claim the free dossiers among ``ids`` and mark the rows of those with
+    something due "sending" (before any header is built: a change made while we
+    send queues a new header row). Returns (claimed ids, their pending rows)."""
+    with transaction.atomic():
+        free = list(
+            DossierSync.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, blocked=False)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .values_list("pk", flat=True)
         )
-        .prefetch_related("components", "documents", "payments")
-        .get(pk=dossier_id)
-    )  # fmt: skip
+        if not free:
+            return [], {}
+        DossierSync.objects.filter(pk__in=free).update(claimed_until=now + CLAIM)
+        events: dict[int, list[SyncEvent]] = {pk: [] for pk in free}
+        rows = SyncEvent.objects.filter(
+            target=target, dossier_id__in=free, status=EventStatus.PENDING
+        ).order_by("dossier_id", "seq", "pk")
+        for event in rows.defer("last_error"):
+            events[event.dossier_id].append(event)
+        due = [e.pk for pk in free if _due(events[pk], now) for e in events[pk]]
+        if due:
+            SyncEvent.objects.filter(pk__in=due).update(status=EventStatus.SENDING, claimed_at=now)
+    return free, events
+
+
+def _due(events: list[SyncEvent], now) -> bool:
+    # The oldest row decides: when it backs off, later ones wait behind it (order).
+    return bool(events) and events[0].next_attempt_at <= now
+
+
+class _Record:
+    """What one chunk's replies decided, written in one transaction."""
+
+    def __init__(self, claimed: list[int]) -> None:
+        self.claimed = claimed
+        self.acked: list[tuple[list[int], object]] = []  # (event ids, acknowledged at)
+        self.untried: list[int] = []  # "sending" rows never sent (the breaker opened)
+        self.states: dict[int, dict] = {}  # DossierSync changes besides the released claim
+        self.statuses: dict[str, list[int]] = {}  # Dossier.sync_status → dossier ids
+        self.writes: list[Callable[[], None]] = []  # deferrals and dead letters, in order
+
+    def save(self, clients: dict) -> None:
+        with transaction.atomic():
+            for write in self.writes:
+                write()
+            # Statements shared by identical values (Django's bulk_update costs more
+            # in Python than the separate statements of one transaction).
+            for at, ids in _grouped((at, ids) for ids, at in self.acked).items():
+                SyncEvent.objects.filter(pk__in=ids).update(
+                    status=EventStatus.SENT, acked_at=at, error_class="", last_error=""
+                )
+            if self.untried:
+                SyncEvent.objects.filter(pk__in=self.untried).update(
+                    status=EventStatus.PENDING, claimed_at=None
+                )
+            for value, ids in self.statuses.items():
+                Dossier.objects.filter(pk__in=ids).update(sync_status=value)
+            attempts = [a for client in clients.values() for a in client.attempts]
+            if attempts:
+                SyncAttempt.objects.bulk_create(attempts)
+                for client in clients.values():
+                    client.attempts = []
+            self._states()
+
+    def _states(self) -> None:
+        released = [((), pk) for pk in self.claimed if pk not in self.states]
+        changed = [(tuple(sorted(c.items())), pk) for pk, c in self.states.items()]
+        for changes, ids in _grouped([*released, *changed]).items():
+            DossierSync.objects.filter(pk__in=ids).update(claimed_until=None, **dict(changes))
+
+    def defer(self, events: list[SyncEvent], reason: str, until, error: str) -> None:
+        self.writes.append(lambda: _defer(events, reason, until, error))
+
+
+def _grouped(pairs) -> dict:
+    """(value, id or ids) pairs → value → ids."""
+    groups: dict = {}
+    for value, ids in pairs:
+        groups.setdefault(value, []).extend(ids if isinstance(ids, list) else [ids])
+    return groups
+
+
+class _Sender:
+    """Sends chunks of dossiers for one drain (or one dispatch); keeps the HTTP
+    clients and the credentials for the whole run."""
+
+    def __init__(self, target: Target, fixed: bool, report: DrainReport) -> None:
+        self.target, self.fixed, self.report = target, fixed, report
+        self.clients: dict[int, TargetClient] = {}
+        self.credentials: dict | None = None
+
+    def run(self, ids: list[int], now) -> dict[int, str]:
+        claimed, events = _claim(self.target, ids, now)
+        outcomes = {pk: "busy" for pk in ids if pk not in events}
+        ready = []
+        for pk in claimed:
+            if _due(events[pk], now):
+                ready.append(pk)
+            else:
+                outcomes[pk] = "waiting" if events[pk] else "idle"
+        record, started = _Record(claimed), set()
+        try:
+            if ready:
+                states = DossierSync.objects.in_bulk(ready)
+                dossiers = (
+                    Dossier.objects.select_related(
+                        "procedure_version__procedure", "procedure_version__field",
+                        "receiving_agency", "processing_agency",
+                    )
+                    .prefetch_related("components", "documents", "payments")
+                    .in_bulk(ready)
+                )  # fmt: skip
+            for index, pk in enumerate(ready):
+                if self.report.circuit_open:
+                    break
+                started.add(pk)
+                at = now if self.fixed or index == 0 else timezone.now()
+                dossier = dossiers[pk]
+                outcomes[pk], sent = _send(
+                    self.target, dossier, states[pk], events[pk], at, self._client(dossier), record
+                )
+                self.report.sent += sent
+                if self.target.circuit_open_until is not None:
+                    self.report.circuit_open = True
+        finally:
+            # Rows of a dossier whose turn never came go back as they were; a crash
+            # mid-dossier leaves its rows "sending" until STALE (the hub is idempotent).
+            record.untried = [e.pk for pk in ready if pk not in started for e in events[pk]]
+            record.save(self.clients)
+        for pk in ids:
+            if pk in outcomes:
+                self.report.dossiers += 1
+                self.report.outcomes[outcomes[pk]] = self.report.outcomes.get(outcomes[pk], 0) + 1
+        return outcomes
+
+    def _client(self, dossier: Dossier) -> TargetClient:
+        agency = dossier.receiving_agency
+        client = self.clients.get(agency.pk)
+        if client is None:
+            if self.credentials is None:
+                self.credentials = credential_rows(self.target)
+            credential = credential_for(
+                self.target, agency.pk, unit_code(self.target, agency), rows=self.credentials
+            )
+            client = self.clients[agency.pk] = TargetClient(self.target, credential)
+        return client
+
+
+def _send(target, dossier, state, events, now, client, record: _Record) -> tuple[str, int]:
     if not dossier.code:
-        _defer(events, ReplyClass.NO_CODE, now + timedelta(minutes=5), "")
+        record.defer(events, ReplyClass.NO_CODE, now + timedelta(minutes=5), "")
         return ReplyClass.NO_CODE, 0
-    ids = [event.pk for event in events]
-    # Claimed before the header is built: a change made while we send queues a new header row.
-    SyncEvent.objects.filter(pk__in=ids).update(status=EventStatus.SENDING, claimed_at=now)
-    client = _client(target, dossier, clients)
     headers = [e for e in events if e.kind == EventKind.HEADER]
     progress = [e for e in events if e.kind == EventKind.PROGRESS]
     done: list[SyncEvent] = []
-    try:
-        if headers or not state.created_on_hub:
-            try:
-                # The last national code recorded, for a state that has none of its own.
-                last_status = progress[-1].national_status if progress else None
-                header = dossier_header(
-                    target, dossier, seq=events[-1].seq,
-                    last_status=last_status or state.last_national_status,
-                )  # fmt: skip
-            except Unmapped as missing:
-                _defer(events, ReplyClass.UNMAPPED, now + timedelta(seconds=target.backoff_max),
-                       str(missing))  # fmt: skip
-                return ReplyClass.UNMAPPED, 0
-            operation = "update" if state.created_on_hub else "create"
-            reply = client.call(operation, [header], dossier_id=dossier_id)
+    updates: dict = {}
+    if headers or not state.created_on_hub:
+        try:
+            # The last national code recorded, for a state that has none of its own.
+            last_status = progress[-1].national_status if progress else None
+            header = dossier_header(
+                target, dossier, seq=events[-1].seq,
+                last_status=last_status or state.last_national_status,
+            )  # fmt: skip
+        except Unmapped as missing:
+            record.defer(events, ReplyClass.UNMAPPED, now + timedelta(seconds=target.backoff_max),
+                         str(missing))  # fmt: skip
+            return ReplyClass.UNMAPPED, 0
+        operation = "update" if state.created_on_hub else "create"
+        reply = client.call(operation, [header], dossier_id=dossier.pk)
+        breaker_record(target, reply.reply_class, now)
+        if reply.reply_class == ReplyClass.EXISTS:
+            reply = client.call("update", [header], dossier_id=dossier.pk)
             breaker_record(target, reply.reply_class, now)
-            if reply.reply_class == ReplyClass.EXISTS:
-                reply = client.call("update", [header], dossier_id=dossier_id)
-                breaker_record(target, reply.reply_class, now)
-            if not reply.ok:
-                return _failed(target, dossier, events, headers, reply, state_updates, now), 0
-            done += headers
-            state_updates.update(_acked_header(header), created_on_hub=True, header_acked_at=now)
-        if progress:
-            payload = [{"MaHoSo": dossier.code, "SoThuTu": str(e.seq), **e.payload}
-                       for e in progress]  # fmt: skip
-            reply = client.call("progress", payload, dossier_id=dossier_id)
-            breaker_record(target, reply.reply_class, now)
-            if not reply.ok:
-                _mark_sent(done, now)
-                rest = [e for e in events if e not in done]
-                return _failed(target, dossier, rest, progress, reply, state_updates, now), len(
-                    done
-                )
-            done += progress
-            state_updates.update(
-                last_acked_seq=progress[-1].seq, last_national_status=progress[-1].national_status
-            )
-        _mark_sent(done, now)
-        _dossier_status(dossier, state, state_updates)
-        return ReplyClass.OK, len(done)
-    finally:
-        client.attempts_save()
-
-
-def _client(target: Target, dossier: Dossier, clients: dict) -> TargetClient:
-    agency = dossier.receiving_agency
-    client = clients.get(agency.pk)
-    if client is None:
-        credential = credential_for(target, agency.pk, unit_code(target, agency))
-        client = clients[agency.pk] = TargetClient(target, credential)
-    return client
-
-
-def _mark_sent(events: list[SyncEvent], now) -> None:
-    if events:
-        SyncEvent.objects.filter(pk__in=[e.pk for e in events]).update(
-            status=EventStatus.SENT, acked_at=now, error_class="", last_error=""
+        if not reply.ok:
+            return _failed(target, dossier, events, headers, reply, record, updates, now), 0
+        done += headers
+        updates.update(_acked_header(header), created_on_hub=True, header_acked_at=now)
+    if progress:
+        payload = [{"MaHoSo": dossier.code, "SoThuTu": str(e.seq), **e.payload}
+                   for e in progress]  # fmt: skip
+        reply = client.call("progress", payload, dossier_id=dossier.pk)
+        breaker_record(target, reply.reply_class, now)
+        if not reply.ok:
+            if done:
+                record.acked.append(([e.pk for e in done], now))
+            rest = [e for e in events if e not in done]
+            return _failed(target, dossier, rest, progress, reply, record, updates, now), len(done)
+        done += progress
+        updates.update(
+            last_acked_seq=progress[-1].seq, last_national_status=progress[-1].national_status
         )
+    record.acked.append(([e.pk for e in done], now))
+    record.states[dossier.pk] = updates
+    synced = updates.get("received_synced", state.received_synced)
+    value = "synced" if synced else "pending"
+    if dossier.sync_status != value:
+        record.statuses.setdefault(value, []).append(dossier.pk)
+    return ReplyClass.OK, len(done)
 
 
 def _defer(events: list[SyncEvent], reason: str, until, error: str) -> None:
@@ -219,28 +324,39 @@ def _defer(events: list[SyncEvent], reason: str, until, error: str) -> None:
     )
 
 
-def _failed(target, dossier, events, failed_rows, reply: Reply, state_updates, now) -> str:
+def _failed(target, dossier, events, failed_rows, reply: Reply, record: _Record, updates: dict,
+            now) -> str:  # fmt: skip
     error = f"HTTP {reply.status_code or '—'}: {reply.message}"[:2000]
+    record.states[dossier.pk] = updates
     if reply.reply_class == ReplyClass.VALIDATION:
         dead = [e.pk for e in failed_rows]
-        SyncEvent.objects.filter(pk__in=dead).update(
-            status=EventStatus.DEAD, error_class=reply.reply_class, last_error=error,
-            attempts=1,
-        )  # fmt: skip
-        _defer([e for e in events if e.pk not in dead], reply.reply_class, now, "")
-        state_updates["blocked"] = True
-        SyncTask.objects.create(
-            dossier=dossier, agency=dossier.receiving_agency,
-            operation=reply_operation(failed_rows), message=reply.message or error,
-            errors=reply.errors,
-        )  # fmt: skip
-        Dossier.objects.filter(pk=dossier.pk).update(sync_status="failed")
+        updates["blocked"] = True
+
+        def dead_letter() -> None:
+            SyncEvent.objects.filter(pk__in=dead).update(
+                status=EventStatus.DEAD, error_class=reply.reply_class, last_error=error,
+                attempts=1,
+            )  # fmt: skip
+            _defer([e for e in events if e.pk not in dead], reply.reply_class, now, "")
+            SyncTask.objects.create(
+                dossier=dossier, agency=dossier.receiving_agency,
+                operation=reply_operation(failed_rows), message=reply.message or error,
+                errors=reply.errors,
+            )  # fmt: skip
+            Dossier.objects.filter(pk=dossier.pk).update(sync_status="failed")
+
+        record.writes.append(dead_letter)
         return reply.reply_class
     attempts = max(e.attempts for e in events) + 1
-    SyncEvent.objects.filter(pk__in=[e.pk for e in events]).update(
-        status=EventStatus.PENDING, attempts=attempts, error_class=reply.reply_class,
-        next_attempt_at=now + backoff(target, attempts), last_error=error,
-    )  # fmt: skip
+    retry_at = now + backoff(target, attempts)
+
+    def back_off() -> None:
+        SyncEvent.objects.filter(pk__in=[e.pk for e in events]).update(
+            status=EventStatus.PENDING, attempts=attempts, error_class=reply.reply_class,
+            next_attempt_at=retry_at, last_error=error,
+        )  # fmt: skip
+
+    record.writes.append(back_off)
     return reply.reply_class
 
 
@@ -263,13 +379,6 @@ def _acked_header(header: dict) -> dict:
             row.get("DuocLayTuKhoDMQG") == "1" for row in header["TaiLieuNop"]
         ),
     }
-
-
-def _dossier_status(dossier: Dossier, state: DossierSync, updates: dict) -> None:
-    synced = updates.get("received_synced", state.received_synced)
-    value = "synced" if synced else "pending"
-    if dossier.sync_status != value:
-        Dossier.objects.filter(pk=dossier.pk).update(sync_status=value)
 
 
 __all__ = ["backoff", "sync_dossier_send", "sync_drain"]

@@ -26,6 +26,7 @@ from dossiers.models import (
     Dossier,
     DossierComponent,
     DossierStep,
+    NationalStatusMap,
     Payment,
     StatusHistory,
     SupplementRequest,
@@ -34,6 +35,7 @@ from dossiers.selectors_processing import worklist, worklist_summary
 from dossiers.services.deadlines import compute_due, dossier_rule
 from dossiers.services.overdue import deadlines_sweep
 from dossiers.services.steps import step_due, timeliness_of
+from integrations.models import DossierSync
 from procedures.models import ProcedureVersion
 from procedures.services.validation import workflow_budget_errors
 from tthc_portal.accounts.roles import Role
@@ -164,6 +166,41 @@ def test_catalogue_payments_and_components(generated):
     assert DossierComponent.objects.filter(from_personal_store=True).exists()
     if connection.vendor == "postgresql":
         connection.check_constraints()  # the deferred foreign keys hold
+
+
+def test_synced_dossiers_have_what_the_hub_acknowledged(generated):
+    """Every dossier marked synced has its DossierSync row (what the 766 sync
+    criteria count), with the flags its own rows imply; no other dossier has one."""
+    synced = Dossier.objects.filter(sync_status="synced")
+    assert synced.filter(received_at__isnull=False).count() > 200
+    states = {s.dossier_id: s for s in DossierSync.objects.all()}
+    assert set(states) == set(synced.values_list("pk", flat=True))
+    flags = defaultdict(set)
+    codes = dict(NationalStatusMap.objects.values_list("status", "national_code"))
+    for dossier in synced.prefetch_related("payments", "documents", "components"):
+        state = states[dossier.pk]
+        assert state.created_on_hub and not state.blocked and state.claimed_until is None
+        assert state.received_synced == (dossier.received_at is not None)
+        paid = [p for p in dossier.payments.all() if p.status == "paid"]
+        fees = [p for p in dossier.payments.all() if p.status != "cancelled"]
+        assert state.fee_list_synced == any(p.amount_vnd > 0 for p in fees), dossier.pk
+        online = [p.gateway_flag for p in paid if p.gateway_flag]
+        assert state.payment_flag_synced == (online[0] if online else None), dossier.pk
+        e_result = any(d.kind == "kq" and d.signed_at and d.file for d in dossier.documents.all())
+        assert state.result_synced == e_result, dossier.pk
+        store = any(c.from_personal_store for c in dossier.components.all())
+        assert state.store_component_synced == store, dossier.pk
+        # One acknowledged event per national status change, the last one the current one.
+        assert state.last_national_status == int(codes[dossier.status]), dossier.pk
+        history = list(dossier.history.order_by("at", "pk"))
+        changes = [h for h in history if codes[h.to_status] and codes[h.to_status]
+                   != codes.get(h.from_status)]  # fmt: skip
+        assert state.last_acked_seq == len(changes) >= 1, dossier.pk
+        for name in ("fee_list_synced", "result_synced", "store_component_synced"):
+            flags[name].add(getattr(state, name))
+        flags["payment_flag_synced"].add(state.payment_flag_synced)
+    # The mix shows every kind, both ways.
+    assert all(len(values) >= 2 for values in flags.values()), flags
 
 
 def test_worklists_and_the_sweep_run_on_generated_data(generated):
