@@ -130,8 +130,10 @@ def _send(target, dossier_id, now, clients, state_updates) -> tuple[str, int]:
     )
     if not events:
         return "idle", 0
-    if events[0].next_attempt_at > now:
-        return "waiting", 0  # the oldest row backs off; later ones wait behind it
+    if events[0].next_attempt_at > now and events[0].error_class != ReplyClass.NO_CODE:
+        # The oldest row backs off and later ones wait behind it — except rows that
+        # only waited for the dossier's code: the transition that gave it dispatches.
+        return "waiting", 0
     state = DossierSync.objects.get(pk=dossier_id)
     dossier = (
         Dossier.objects.select_related(

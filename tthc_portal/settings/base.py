@@ -379,6 +379,12 @@ TTHC = {
         os.environ.get("TTHC_INBOUND_MAX_BYTES", str(20 * int(os.environ.get(
             "TTHC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))))
     ),  # fmt: skip
+    # PayGov MaXacThuc secret when the PayGov target has no credential row.
+    "PAYGOV_SECRET": os.environ.get("TTHC_PAYGOV_SECRET", ""),
+    # Key of the data store's reply signature (HMAC-SHA256; the operator issues it).
+    "DATASTORE_SIGNATURE_KEY": os.environ.get(
+        "TTHC_DATASTORE_SIGNATURE_KEY", "kho-du-lieu-demo"
+    ),
     "SYNC_LINK_MAX_AGE_DAYS": int(os.environ.get("TTHC_SYNC_LINK_MAX_AGE_DAYS", "30")),
     "SYNC_RECONCILE_DAYS": int(os.environ.get("TTHC_SYNC_RECONCILE_DAYS", "30")),
     "SYNC_ALERT_BACKLOG": int(os.environ.get("TTHC_SYNC_ALERT_BACKLOG", "1000")),
