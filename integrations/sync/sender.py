@@ -18,10 +18,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Min, Q
+from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierComponent
 
 from ..config import active_target
 from ..hub.messages import Unmapped, dossier_header, unit_code
@@ -140,7 +140,14 @@ def _send(target, dossier_id, now, clients, state_updates) -> tuple[str, int]:
             "procedure_version__procedure", "procedure_version__field", "receiving_agency",
             "processing_agency",
         )
-        .prefetch_related("components", "documents", "payments")
+        .prefetch_related(
+            Prefetch(
+                "components",
+                DossierComponent.objects.select_related("store_evidence", "requirement"),
+            ),
+            "documents",
+            "payments",
+        )
         .get(pk=dossier_id)
     )  # fmt: skip
     if not dossier.code:
