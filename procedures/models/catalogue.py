@@ -448,7 +448,7 @@ class ComponentRequirement(models.Model):
     # Resolution 66.7/2025/NQ-CP: the component is satisfied by a look-up, not an upload.
     data_source = models.CharField(
         _("thay thế bằng dữ liệu"), max_length=16, choices=DataSource.choices, blank=True,
-        help_text=_("Nghị quyết 66.7/2025/NQ-CP: không yêu cầu nộp giấy tờ, cán bộ tra cứu dữ liệu."),
+        help_text=_("Nghị quyết 66.7/2025/NQ-CP: không yêu cầu nộp giấy tờ; cán bộ tra cứu."),
     )  # fmt: skip
     # Result codes (MaKetQua) of earlier procedures that this component accepts.
     accepted_result_codes = models.JSONField(
