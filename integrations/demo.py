@@ -58,8 +58,9 @@ def demo_hub_setup(hub_url: str, site_url: str) -> dict:
     procedures = (
         Procedure.objects.filter(current_version__isnull=False, code__isnull=False)
         .select_related("current_version__field", "current_version__implementing_agency")
-        .prefetch_related("current_version__fees", "current_version__components",
-                          "current_version__legal_bases")  # fmt: skip
+        .prefetch_related(
+            "current_version__fees", "current_version__components", "current_version__legal_bases"
+        )
     )
     catalogue = [version_national(p.current_version, p.localised_code) for p in procedures]
     control = HubControl(hub_url)

@@ -70,6 +70,11 @@ app.conf.beat_schedule = {
         "task": "integrations.tasks.national_figures_nightly",
         "schedule": crontab(hour=1, minute=0),
     },
+    # PayGov QUERY for payments whose confirmation never arrived (and yesterday's paid).
+    "integrations-paygov-reconcile": {
+        "task": "integrations.tasks.paygov_reconcile_daily",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "integrations-reconcile-nightly": {
         "task": "integrations.tasks.reconcile_nightly",
         "schedule": crontab(hour=2, minute=0),

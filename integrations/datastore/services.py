@@ -33,7 +33,7 @@ from tthc_portal.audit.services import audit_record
 
 from ..config import active_target
 from ..hub.messages import Unmapped, procedure_code, unit_code
-from ..models import StoreLookup, Target, TargetKind
+from ..models import StoreEvidence, StoreLookup, Target, TargetKind
 from ..transport import TargetClient, credential_for
 from .files import store_file_download
 
@@ -116,10 +116,15 @@ def _request(target: Target, dossier: Dossier, actor, channel: int) -> dict[str,
         if citizen
         else str(getattr(actor, "identifier", "") or ""),
         "MaThuTuc": procedure,
-        # The catalogue does not record which result codes a component accepts
-        # (ComponentRequirement has no such field): an empty list asks for all.
-        "DanhSachDanhMucKetQua": [],
+        # The result codes the procedure's components accept; none listed asks for all.
+        "DanhSachDanhMucKetQua": _accepted_codes(dossier),
     }
+
+
+def _accepted_codes(dossier: Dossier) -> list[dict[str, str]]:
+    codes = dossier.procedure_version.components.values_list("accepted_result_codes", flat=True)
+    unique = sorted({str(code) for listed in codes for code in (listed or []) if code})
+    return [{"MaKetQua": code, "SoKyHieu": ""} for code in unique]
 
 
 def _documents(lookup: StoreLookup) -> list[StoreDocument]:
@@ -226,19 +231,16 @@ def component_fill_from_store(
             component = _component_new(dossier, requirement, actor, found, checked)
             stored = component.file.name
             component.save()
-            evidence = {
-                "component": component.pk, "index": found.index, "MaKetQua": found.code,
-                "SoKyHieu": found.number, "TenTep": checked.filename, "sha256": checked.sha256,
-            }  # fmt: skip
-            # StoreLookup has no link to the component: the evidence goes beside the
-            # signed reply (``result`` and ``signature`` stay untouched).
-            lookup = StoreLookup.objects.select_for_update().get(pk=lookup.pk)
-            filled = [*lookup.response.get("_filled", []), evidence]
-            lookup.response = {**lookup.response, "_filled": filled}
-            lookup.save(update_fields=["response"])
-            audit_record(actor=actor, action="dossier.component_from_national_store",
-                         target=dossier, after={**evidence, "store_lookup": lookup.pk,
-                                                "signature": lookup.signature})  # fmt: skip
+            evidence = StoreEvidence.objects.create(
+                lookup=lookup, component=component, result_code=found.code[:100],
+                number=found.number[:100], index=found.index, sha256=checked.sha256,
+            )  # fmt: skip
+            audit_record(
+                actor=actor, action="dossier.component_from_national_store", target=dossier,
+                after={"component": component.pk, "store_lookup": lookup.pk,
+                       "MaKetQua": evidence.result_code, "SoKyHieu": evidence.number,
+                       "sha256": evidence.sha256, "signature": lookup.signature},
+            )  # fmt: skip
             # DuocLayTuKhoDMQG "1" for this file in the next header.
             dossier_header_changed.send(sender=Dossier, dossier=dossier, reason="components")
     except Exception:

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from dossiers.models import DocumentKind, Dossier, PaymentStatus, StatusHistory
+from procedures.models import DataSource
 
 from ..config import code_maps, national_status_map, unmapped_record
 from ..links import file_link
@@ -155,8 +156,16 @@ def _refused_at(dossier: Dossier):
 
 
 def _submitted_files(dossier: Dossier) -> list[dict]:
+    """``components`` prefetched with ``store_evidence`` and ``requirement`` (the sender)."""
     rows = []
     for component in dossier.components.all():
+        evidence = getattr(component, "store_evidence", None)
+        requirement = component.requirement
+        # Resolution 66.7/2025: a component replaced by an earlier result says which.
+        replaced = (
+            evidence is not None and requirement is not None
+            and requirement.data_source == DataSource.EARLIER_RESULT
+        )  # fmt: skip
         rows.append({
             "TepDinhKemId": str(component.pk),
             "TenTepDinhKem": component.original_filename or component.name,
@@ -164,7 +173,8 @@ def _submitted_files(dossier: Dossier) -> list[dict]:
             "MaThanhPhanHoSo": str(component.requirement_id or ""),
             "DuongDanTaiTepTin": file_link("c", component.pk) if component.file else "",
             "DuocSoHoa": "1" if component.is_digitised or dossier.channel == 2 else "0",
-            "DuocTaiSuDung": "1" if component.is_reused else "0",
+            "DuocTaiSuDung": "2" if replaced else "1" if component.is_reused else "0",
+            "MaKetQuaThayThe": evidence.result_code if replaced else "",
             "DuocLayTuKhoDMQG": "1" if component.from_personal_store else "0",
         })  # fmt: skip
     return rows

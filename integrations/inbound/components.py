@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from dossiers.models import Dossier, SourceForm
+from dossiers.models import Dossier, DossierComponent, SourceForm
 
 # The storage primitive of component_attach (random private name, nothing half-stored
 # on failure); component_attach itself checks a user's editor rights, which a message
@@ -42,8 +42,13 @@ def files_attach(dossier: Dossier, files: list[InboundFile]) -> set[int]:
             name=(requirement.name if requirement else checked.filename)[:500],
             content=checked.content, filename=checked.filename,
             content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
-            page_count=checked.page_count, source=SourceForm.UPLOAD, digitised=False,
+            page_count=checked.page_count, digitised=False,
+            source=SourceForm.PERSONAL_STORE if item.from_store else SourceForm.UPLOAD,
         )  # fmt: skip
+        if item.from_store:
+            # Taken from the citizen's national data store: criterion 4.4, and the
+            # header says so back (DuocLayTuKhoDMQG).
+            DossierComponent.objects.filter(pk=component.pk).update(from_personal_store=True)
         audit_record(
             actor=None, action="dossier.component_attach", target=dossier,
             after={"component": component.pk, "sha256": checked.sha256,

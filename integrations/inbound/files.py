@@ -52,6 +52,8 @@ class InboundFile:
     content: bytes | None = None
     checked: CheckedUpload | None = None
     reason: str = ""
+    # DuocLayTuKhoDMQG "1": the national portal took it from the citizen's data store.
+    from_store: bool = False
 
     @property
     def ok(self) -> bool:
@@ -195,6 +197,7 @@ def files_collect(msg: Inbound, items: list[dict[str, Any]]) -> list[InboundFile
         name = str(item.get("TenTepDinhKem") or "").strip()
         display = safe_filename(name)
         current = InboundFile(index, name or display, str(item.get("MaThanhPhanHoSo") or ""))
+        current.from_store = str(item.get("DuocLayTuKhoDMQG") or "") == "1"
         try:
             content, size = _bytes_of(msg, item, display)
             current.content = content

@@ -10,7 +10,7 @@ from .outbound import (
     SyncEvent,
     SyncTask,
 )
-from .payments import PaymentMessage, StoreLookup
+from .payments import PaymentMessage, StoreEvidence, StoreLookup
 from .reconcile import Difference, DifferenceKind, NationalFigure, ReconciliationRun
 from .targets import CodeMap, MapKind, Target, TargetKind, Transport, UnitCredential, UnmappedItem
 
@@ -31,6 +31,7 @@ __all__ = [
     "PaymentMessage",
     "ReconciliationRun",
     "ReplyClass",
+    "StoreEvidence",
     "StoreLookup",
     "SyncAttempt",
     "SyncEvent",

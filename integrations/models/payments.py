@@ -51,3 +51,24 @@ class StoreLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StoreEvidence(models.Model):
+    """What a component filled from the data store rests on: the signed look-up
+    and the result it took (sent as DuocLayTuKhoDMQG / MaKetQuaThayThe)."""
+
+    lookup = models.ForeignKey(StoreLookup, on_delete=models.PROTECT, related_name="evidence")
+    component = models.OneToOneField(
+        "dossiers.DossierComponent", on_delete=models.CASCADE, related_name="store_evidence"
+    )
+    result_code = models.CharField(_("mã kết quả (MaKetQua)"), max_length=100, blank=True)
+    number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    index = models.PositiveSmallIntegerField(_("vị trí trong kết quả tra cứu"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("căn cứ lấy từ kho dữ liệu")
+        verbose_name_plural = _("căn cứ lấy từ kho dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.component_id} ← {self.result_code}"

@@ -162,6 +162,7 @@ def page(title: str, body: str, status: int = 200) -> Response:
     text = (
         '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'  # no favicon request (and no 404 in the console)
         f"<title>{e(title)} — Cổng DVC quốc gia (mô phỏng)</title>\n<style>{_CSS}</style>\n"
         "</head>\n<body>\n<header>\n"
         '<p class="brand">Cổng Dịch vụ công quốc gia <span>(bản mô phỏng cục bộ)</span></p>\n'

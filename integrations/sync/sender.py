@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierComponent
 
 from ..config import active_target
 from ..hub.messages import Unmapped, dossier_header, unit_code
@@ -142,8 +142,13 @@ def _claim(target: Target, ids: list[int], now) -> tuple[list[int], dict[int, li
 
 
 def _due(events: list[SyncEvent], now) -> bool:
-    # The oldest row decides: when it backs off, later ones wait behind it (order).
-    return bool(events) and events[0].next_attempt_at <= now
+    # The oldest row decides: when it backs off, later ones wait behind it (order) —
+    # except rows that only waited for the dossier's code: the transition that gave
+    # the code queued new rows and dispatched, and they all go now.
+    if not events:
+        return False
+    first = events[0]
+    return first.next_attempt_at <= now or first.error_class == ReplyClass.NO_CODE
 
 
 class _Record:
@@ -225,7 +230,11 @@ class _Sender:
                         "procedure_version__procedure", "procedure_version__field",
                         "receiving_agency", "processing_agency",
                     )
-                    .prefetch_related("components", "documents", "payments")
+                    .prefetch_related(
+                        Prefetch("components", DossierComponent.objects.select_related(
+                            "store_evidence", "requirement")),
+                        "documents", "payments",
+                    )
                     .in_bulk(ready)
                 )  # fmt: skip
             for index, pk in enumerate(ready):

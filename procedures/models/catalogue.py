@@ -421,6 +421,12 @@ class CopyKind(models.TextChoices):
     ORIGINAL_OR_COPY = "original_or_copy", _("Bản chính hoặc bản sao")
 
 
+class DataSource(models.TextChoices):
+    POPULATION_DB = "population_db", _("Cơ sở dữ liệu quốc gia về dân cư")
+    DATA_STORE = "data_store", _("Kho dữ liệu của tổ chức, cá nhân trên Cổng DVCQG")
+    EARLIER_RESULT = "earlier_result", _("Kết quả giải quyết TTHC trước đó")
+
+
 class ComponentRequirement(models.Model):
     """One document the applicant must provide (thành phần hồ sơ)."""
 
@@ -439,6 +445,15 @@ class ComponentRequirement(models.Model):
     )
     must_digitise = models.BooleanField(_("phải số hóa"), default=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Resolution 66.7/2025/NQ-CP: the component is satisfied by a look-up, not an upload.
+    data_source = models.CharField(
+        _("thay thế bằng dữ liệu"), max_length=16, choices=DataSource.choices, blank=True,
+        help_text=_("Nghị quyết 66.7/2025/NQ-CP: không yêu cầu nộp giấy tờ; cán bộ tra cứu."),
+    )  # fmt: skip
+    # Result codes (MaKetQua) of earlier procedures that this component accepts.
+    accepted_result_codes = models.JSONField(
+        _("mã kết quả được chấp nhận"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")

@@ -21,7 +21,8 @@ from integrations.datastore.services import (
     component_fill_from_store,
     datastore_lookup,
 )
-from integrations.models import StoreLookup, SyncAttempt
+from integrations.models import StoreEvidence, StoreLookup, SyncAttempt
+from procedures.models import DataSource
 from tests.dossiers.files import EXE, make_pdf
 from tests.dossiers.test_reception import submitted
 from tests.integrations.sync_helpers import drain_all, hub_target
@@ -69,8 +70,9 @@ def test_found_result_fills_a_component_flagged_in_the_next_header(
     assert component.from_personal_store and component.source_form == SourceForm.PERSONAL_STORE
     assert component.original_filename == "khai-sinh.pdf" and component.page_count == 1
     assert component.requirement == _requirement(online_procedure)
-    lookup.refresh_from_db()
-    assert lookup.response["_filled"][0]["component"] == component.pk
+    evidence = StoreEvidence.objects.get(component=component)
+    assert evidence.lookup == lookup and evidence.result_code == "KQ.KS.01"
+    assert evidence.number == "123/2020/KS" and evidence.sha256 == component.sha256
     audit = AuditEvent.objects.get(action="dossier.component_from_national_store")
     assert audit.after["store_lookup"] == lookup.pk and audit.after["signature"] == lookup.signature
 
@@ -155,3 +157,28 @@ def test_desk_page_looks_up_and_fills_only_for_the_receiving_desk(
     component = DossierComponent.objects.get(dossier=dossier, from_personal_store=True)
     assert component.requirement == requirement and component.uploaded_by == users[DESK_OFFICER]
     assert "Thành phần đã lấy từ kho" in desk.get(url).content.decode()
+
+
+def test_a_component_replaced_by_an_earlier_result(national_hub, users, online_procedure):
+    """Resolution 66.7/2025: the component is a look-up of an earlier result; the
+    look-up asks for the codes it accepts and the hub is told which result replaced it."""
+    hub_target(national_hub.url)
+    national_hub.control.seed_datastore({OWNER: [_result()]})
+    requirement = _requirement(online_procedure)
+    requirement.data_source = DataSource.EARLIER_RESULT
+    requirement.accepted_result_codes = ["KQ.KS.01"]
+    requirement.save()
+    dossier = submitted(users, online_procedure)
+    officer = users[DESK_OFFICER]
+    found = datastore_lookup(dossier=dossier, actor=officer, channel=DESK)
+    assert found.lookup.request["DanhSachDanhMucKetQua"] == [{"MaKetQua": "KQ.KS.01",
+                                                             "SoKyHieu": ""}]  # fmt: skip
+    component = component_fill_from_store(
+        dossier=dossier, actor=officer, item=found.documents[0], requirement=requirement
+    )
+    dossier = dossier_receive(actor=officer, dossier=dossier)
+    drain_all()
+    header = national_hub.control.dossier(dossier.code)["header"]
+    sent = {f["TepDinhKemId"]: f for f in header["TaiLieuNop"]}[str(component.pk)]
+    assert sent["DuocTaiSuDung"] == "2" and sent["MaKetQuaThayThe"] == "KQ.KS.01"
+    assert sent["DuocLayTuKhoDMQG"] == "1"

@@ -98,3 +98,16 @@ def test_a_file_the_hub_does_not_have_is_refused_and_one_it_cannot_serve_now_wai
     assert outcome.deferred and outcome.error_code == -1 and not outcome.acknowledged
     assert not InboundMessage.objects.filter(message_id=later["MaBanTin"]).exists()
     assert not Dossier.objects.filter(code=later["MaHoSo"]).exists()
+
+
+def test_a_file_the_national_portal_took_from_the_data_store_counts_as_such(hub):
+    envelope = new_dossier([
+        {"TenTepDinhKem": "khai-sinh.pdf", "MaThanhPhanHoSo": "1", "Base64": b64(make_pdf()),
+         "DuocLayTuKhoDMQG": "1"},
+        {"TenTepDinhKem": "ly-lich.pdf", "MaThanhPhanHoSo": "2", "Base64": b64(make_pdf())},
+    ])  # fmt: skip
+    assert inbound_receive(envelope, "pull").status == "accepted"
+    dossier = Dossier.objects.get(code=envelope["MaHoSo"])
+    flags = {c.original_filename: (c.from_personal_store, c.source_form)
+             for c in dossier.components.all()}  # fmt: skip
+    assert flags == {"khai-sinh.pdf": (True, "personal_store"), "ly-lich.pdf": (False, "upload")}

@@ -152,7 +152,7 @@ def test_an_unknown_unit_is_parked_too(hub):
     assert Dossier.objects.get(code=envelope["MaHoSo"]).receiving_agency.code == "000.00.10.H99"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_simulator_pushes_a_dossier_to_the_live_portal(
     live_server,
     national_hub,
@@ -184,7 +184,7 @@ def test_the_simulator_pushes_a_dossier_to_the_live_portal(
     assert hub_record["header"]["NoiNopHoSo"] == "1"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_messages_for_one_national_dossier_at_once_make_one_dossier(
     national_hub,
     online_procedure,  # noqa: F811

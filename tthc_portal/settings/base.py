@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Domain configuration (dated rules live in the database; these are the
 # process-wide defaults the domain spec marks as configurable) ----------------
+MAX_UPLOAD_BYTES = int(os.environ.get("TTHC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+
 TTHC = {
     # Office hours: "HH:MM-HH:MM" periods, comma separated (dossier-lifecycle §9.2).
     "OFFICE_HOURS": os.environ.get("TTHC_OFFICE_HOURS", "08:00-12:00,13:00-17:00"),
@@ -314,7 +316,7 @@ TTHC = {
     "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
     # Gia Lai's rule: online dossiers accepted within 8 working hours (§3 row 4).
     "ONLINE_ACCEPT_SLA_HOURS": float(os.environ.get("TTHC_ONLINE_ACCEPT_SLA_HOURS", "8")),
-    "MAX_UPLOAD_BYTES": int(os.environ.get("TTHC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+    "MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES,
     # Payment gateway (dotted path) and its options; the simulated gateway signs
     # its callbacks with HMAC-SHA256 so the real flow runs end to end.
     "PAYMENT_GATEWAY": os.environ.get(
@@ -373,12 +375,13 @@ TTHC = {
     "NATIONAL_HUB_URL": os.environ.get("TTHC_NATIONAL_HUB_URL", ""),
     # The hub authenticates its pushes with this bearer token (or the target's stored hash).
     "NATIONAL_PUSH_TOKEN": os.environ.get("TTHC_NATIONAL_PUSH_TOKEN", ""),
+    # The largest message the hub may push (files inline): 20 uploads' worth.
+    "INBOUND_MAX_BYTES": int(os.environ.get("TTHC_INBOUND_MAX_BYTES", str(20 * MAX_UPLOAD_BYTES))),
+    # PayGov MaXacThuc secret when the PayGov target has no credential row.
+    "PAYGOV_SECRET": os.environ.get("TTHC_PAYGOV_SECRET", ""),
+    # Key of the data store's reply signature (HMAC-SHA256; the operator issues it).
+    "DATASTORE_SIGNATURE_KEY": os.environ.get("TTHC_DATASTORE_SIGNATURE_KEY", "kho-du-lieu-demo"),
     # How long a signed file link given to the hub stays valid.
-    # The largest message the hub may push (files inline); default 20 uploads' worth.
-    "INBOUND_MAX_BYTES": int(
-        os.environ.get("TTHC_INBOUND_MAX_BYTES", str(20 * int(os.environ.get(
-            "TTHC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))))
-    ),  # fmt: skip
     "SYNC_LINK_MAX_AGE_DAYS": int(os.environ.get("TTHC_SYNC_LINK_MAX_AGE_DAYS", "30")),
     "SYNC_RECONCILE_DAYS": int(os.environ.get("TTHC_SYNC_RECONCILE_DAYS", "30")),
     "SYNC_ALERT_BACKLOG": int(os.environ.get("TTHC_SYNC_ALERT_BACKLOG", "1000")),
