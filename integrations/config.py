@@ -5,6 +5,8 @@ delete of a target, a code map or the status map drops the cached copy."""
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -15,10 +17,28 @@ from dossiers.models import NationalStatusMap
 from .models import CodeMap, MapKind, Target, TargetKind, UnmappedItem
 
 _TTL = 300
+# A header reads the maps several times and a drain builds hundreds of headers: each
+# process keeps what it read for a few seconds instead of asking the cache every time
+# (an edit reaches every process within this, and this process at once).
+_LOCAL_SECONDS = 5.0
+_local: dict[str, tuple[float, object]] = {}
 
 
 def _key(name: str) -> str:
     return f"integrations:config:{name}"
+
+
+def _memo(name: str, load):
+    now = time.monotonic()
+    held = _local.get(name)
+    if held is not None and held[0] > now:
+        return held[1]
+    value = cache.get(_key(name))
+    if value is None:
+        value = load()
+        cache.set(_key(name), value, _TTL)
+    _local[name] = (now + _LOCAL_SECONDS, value)
+    return value
 
 
 def active_target(kind: str = TargetKind.HUB) -> Target | None:
@@ -44,27 +64,23 @@ def active_target_id(kind: str = TargetKind.HUB) -> int | None:
 
 def national_status_map() -> dict[str, tuple[int | None, bool]]:
     """internal status → (national code or None, synced for every dossier)."""
-    mapping = cache.get(_key("status-map"))
-    if mapping is None:
+
+    def load() -> dict[str, tuple[int | None, bool]]:
         mapping = {}
         for row in NationalStatusMap.objects.all():
             code = int(row.national_code) if row.national_code.strip().isdigit() else None
             mapping[row.status] = (code, row.synced)
-        cache.set(_key("status-map"), mapping, _TTL)
-    return mapping
+        return mapping
+
+    return _memo("status-map", load)
 
 
 def code_maps(target: Target) -> dict[tuple[str, str], str]:
-    mapping = cache.get(_key(f"codes:{target.pk}"))
-    if mapping is None:
-        mapping = {
-            (kind, local): remote
-            for kind, local, remote in CodeMap.objects.filter(target=target).values_list(
-                "kind", "local", "remote"
-            )
-        }
-        cache.set(_key(f"codes:{target.pk}"), mapping, _TTL)
-    return mapping
+    def load() -> dict[tuple[str, str], str]:
+        rows = CodeMap.objects.filter(target=target).values_list("kind", "local", "remote")
+        return {(kind, local): remote for kind, local, remote in rows}
+
+    return _memo(f"codes:{target.pk}", load)
 
 
 def code_local(target: Target, kind: str, remote: str) -> str | None:
@@ -93,7 +109,13 @@ def unmapped_record(
     return item
 
 
+def config_forget_local() -> None:
+    """Drop this process's copies (tests, whose rollbacks send no signals)."""
+    _local.clear()
+
+
 def config_forget(**_kwargs) -> None:
+    _local.clear()
     keys = [_key("status-map"), *(_key(f"target:{kind}") for kind in TargetKind.values)]
     keys += [_key(f"codes:{pk}") for pk in Target.objects.values_list("pk", flat=True)]
     cache.delete_many(keys)

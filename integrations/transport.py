@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,7 +168,12 @@ class TargetClient:
             return override or name, (self.target.paths or {}).get("service", AUTH_PATHS["service"])
         return name, override or rest_path
 
-    def _post(self, url: str, *, operation: str, dossier_id: int | None, log_body: Any, **kwargs):
+    def post(
+        self, url: str, *, operation: str, dossier_id: int | None, log_body: Any,
+        classify_reply: Callable[[int, Any], str] = classify, **kwargs: Any,
+    ) -> Reply:  # fmt: skip
+        """One POST with the target's timeouts, classified and logged (not yet saved).
+        Targets with their own reply codes (PayGov) pass their ``classify_reply``."""
         started = time.monotonic()
         status, body, reply_class, text = None, None, ReplyClass.DOWN, ""
         try:
@@ -179,7 +185,7 @@ class TargetClient:
                 body = response.json()
             except ValueError:
                 body = None
-            reply_class = classify(status, body)
+            reply_class = classify_reply(status, body)
         except requests.Timeout as exc:
             reply_class, text = ReplyClass.TIMEOUT, f"{type(exc).__name__}: {exc}"
         except requests.RequestException as exc:
@@ -206,7 +212,7 @@ class TargetClient:
             if token:
                 return token
         if self.target.transport == Transport.SERVICE:
-            reply = self._post(
+            reply = self.post(
                 self._url((self.target.paths or {}).get("login", AUTH_PATHS["login"])),
                 operation="login", dossier_id=None,
                 log_body={"username": credential.username, "password": "***"},
@@ -215,7 +221,7 @@ class TargetClient:
             )  # fmt: skip
             token = reply.body.get("session", "") if isinstance(reply.body, dict) else ""
         else:
-            reply = self._post(
+            reply = self.post(
                 self._url((self.target.paths or {}).get("token", AUTH_PATHS["token"])),
                 operation="token", dossier_id=None,
                 log_body={"grant_type": "client_credentials", "client_id": credential.username},
@@ -251,13 +257,13 @@ class TargetClient:
             if self.target.transport == Transport.SERVICE:
                 unit = self.credential.unit_code if self.credential else ""
                 envelope = {"session": token, "madonvi": unit, "service": name, "data": data}
-                reply = self._post(
+                reply = self.post(
                     self._url(path), operation=operation, dossier_id=dossier_id,
                     log_body=envelope, json=envelope, headers={"dstcode": unit},
                 )  # fmt: skip
             else:
                 headers = {"Authorization": f"Bearer {token}"} if token else {}
-                reply = self._post(
+                reply = self.post(
                     self._url(path), operation=operation, dossier_id=dossier_id,
                     log_body=data, json=data, headers=headers,
                 )  # fmt: skip

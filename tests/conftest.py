@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from integrations.config import config_forget_local
 from tthc_portal.workdays import services as workdays
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -34,6 +35,7 @@ def require(condition: bool, reason: str) -> None:
 def _fresh_caches():
     cache.clear()
     workdays.calendar_forget_local()
+    config_forget_local()
     yield
     workdays.calendar_forget_local()
 

@@ -1,19 +1,13 @@
-"""HTTP calls to PayGov. PayGov has no session or bearer token (every message
-carries its own MaXacThuc), so this is a plain JSON POST with the target's
-timeouts; each call is logged as a SyncAttempt for the sync dashboard."""
+"""HTTP calls to PayGov, through the shared client (timeouts, attempt log) with
+PayGov's own reply codes (MaLoi)."""
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-from django.utils import timezone
-
-from ..models import ReplyClass, SyncAttempt, Target
-from ..transport import LOG_LIMIT, http_session
+from ..models import ReplyClass, Target
+from ..transport import TargetClient
 
 # operation → default path; a target overrides them in ``Target.paths``.
 PATHS = {"paygov_init": "/paygov/khoi-tao", "paygov_query": "/paygov/truy-van"}
@@ -45,27 +39,13 @@ def _classify(status: int, body: Any) -> str:
 def paygov_post(
     target: Target, operation: str, body: dict[str, Any], *, dossier_id: int | None = None
 ) -> PayGovReply:
+    """PayGov has no session or bearer token (every message carries its own
+    MaXacThuc): a plain POST through the shared client, logged like every call."""
     url = target.base_url.rstrip("/") + (target.paths or {}).get(operation, PATHS[operation])
-    started = time.monotonic()
-    status, reply_body, text = None, None, ""
-    try:
-        response = http_session(target).post(
-            url, json=body, timeout=(target.connect_timeout, target.read_timeout)
-        )
-        status, text = response.status_code, response.text
-        try:
-            reply_body = response.json()
-        except ValueError:
-            reply_body = None
-        reply_class = _classify(status, reply_body)
-    except requests.Timeout as exc:
-        reply_class, text = ReplyClass.TIMEOUT, f"{type(exc).__name__}: {exc}"
-    except requests.RequestException as exc:
-        reply_class, text = ReplyClass.DOWN, f"{type(exc).__name__}: {exc}"
-    SyncAttempt.objects.create(
-        target=target, dossier_id=dossier_id, operation=operation, url=url[:300],
-        request_body=json.dumps(body, ensure_ascii=False)[:LOG_LIMIT], status_code=status,
-        response_body=text[:LOG_LIMIT], reply_class=reply_class,
-        latency_ms=(time.monotonic() - started) * 1000, at=timezone.now(),
+    client = TargetClient(target, credential=None)
+    reply = client.post(
+        url, operation=operation, dossier_id=dossier_id, log_body=body, json=body,
+        classify_reply=_classify,
     )  # fmt: skip
-    return PayGovReply(reply_class, status, reply_body)
+    client.attempts_save()
+    return PayGovReply(reply.reply_class, reply.status_code, reply.body)
