@@ -129,7 +129,7 @@ def dossier_update_draft(*, actor, dossier: Dossier, data: dict[str, Any]) -> Do
     return dossier
 
 
-def _store_component(
+def component_store(
     dossier,
     requirement,
     *,
@@ -144,7 +144,12 @@ def _store_component(
     source,
     digitised,
     personal=None,
+    from_store: bool = False,
 ) -> DossierComponent:
+    """Store an already-checked file as a component (random private name; nothing
+    half-stored on failure). No permission check: callers have made theirs.
+    ``personal``: taken from the portal's personal store; ``from_store``: from the
+    citizen's national data store (criterion 4.4)."""
     component = DossierComponent(
         dossier=dossier,
         requirement=requirement,
@@ -159,7 +164,7 @@ def _store_component(
         is_digitised=digitised,
         digitised_by=actor if digitised else None,
         digitised_at=timezone.now() if digitised else None,
-        from_personal_store=personal is not None,
+        from_personal_store=personal is not None or from_store,
         is_reused=personal is not None,
         personal_document=personal,
     )
@@ -193,7 +198,7 @@ def component_attach(
     requirement = _requirement(dossier, requirement_id)
     checked = check_upload(upload)  # raises UploadRejected before anything is stored
     at_desk = "desk" in capabilities and "applicant" not in capabilities
-    component = _store_component(
+    component = component_store(
         dossier, requirement, actor=actor,
         name=name or (requirement.name if requirement else checked.filename)[:500],
         content=checked.content, filename=checked.filename, content_type=checked.content_type,
@@ -218,7 +223,7 @@ def component_attach_from_store(
     requirement = _requirement(dossier, requirement_id)
     with personal_document.file.open("rb") as handle:
         content = handle.read()
-    component = _store_component(
+    component = component_store(
         dossier, requirement, actor=actor,
         name=(requirement.name if requirement else personal_document.title)[:500],
         content=content, filename=_stored_name(personal_document),

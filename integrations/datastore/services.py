@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from dossiers.models import Dossier, DossierComponent, SourceForm, Status
 from dossiers.services import DossierError
 from dossiers.services.lifecycle import actor_capabilities, lock
-from dossiers.services.submission import EDITABLE_STATUSES
+from dossiers.services.submission import EDITABLE_STATUSES, component_store
 from dossiers.services.uploads import check_upload
 from dossiers.signals import dossier_header_changed
 from procedures.models import ComponentRequirement
@@ -190,18 +189,6 @@ def _requirement(dossier: Dossier, requirement: ComponentRequirement | None):
     return requirement
 
 
-def _component_new(dossier: Dossier, requirement, actor, found: StoreDocument, checked):
-    component = DossierComponent(
-        dossier=dossier, requirement=requirement,
-        name=(requirement.name if requirement else found.name or checked.filename)[:500],
-        original_filename=checked.filename, content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256, page_count=checked.page_count,
-        source_form=SourceForm.PERSONAL_STORE, from_personal_store=True, uploaded_by=actor,
-    )  # fmt: skip
-    component.file.save(checked.filename, ContentFile(checked.content), save=False)
-    return component  # stored on disk, not yet saved
-
-
 def component_fill_from_store(
     *, dossier: Dossier, actor, item: StoreDocument, requirement: ComponentRequirement | None,
     attachment: int = 0,
@@ -228,9 +215,15 @@ def component_fill_from_store(
         with transaction.atomic():
             dossier = lock(dossier)
             _editor_capabilities(actor, dossier)  # again, under the lock
-            component = _component_new(dossier, requirement, actor, found, checked)
+            component = component_store(
+                dossier, requirement, actor=actor,
+                name=(requirement.name if requirement else found.name or checked.filename)[:500],
+                content=checked.content, filename=checked.filename,
+                content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                page_count=checked.page_count, source=SourceForm.PERSONAL_STORE,
+                digitised=False, from_store=True,
+            )  # fmt: skip
             stored = component.file.name
-            component.save()
             evidence = StoreEvidence.objects.create(
                 lookup=lookup, component=component, result_code=found.code[:100],
                 number=found.number[:100], index=found.index, sha256=checked.sha256,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from dossiers.models import Dossier, DossierComponent, SourceForm
+from dossiers.models import Dossier, SourceForm
 
 # The storage primitive of component_attach (random private name, nothing half-stored
 # on failure); component_attach itself checks a user's editor rights, which a message
 # from the national portal does not have.
-from dossiers.services.submission import _store_component
+from dossiers.services.submission import component_store
 from procedures.models import ComponentRequirement
 from tthc_portal.audit.services import audit_record
 
@@ -37,18 +37,14 @@ def files_attach(dossier: Dossier, files: list[InboundFile]) -> set[int]:
             continue
         checked = item.checked
         requirement = requirement_for(requirements, item.component_code)
-        component = _store_component(
+        component = component_store(
             dossier, requirement, actor=None,
             name=(requirement.name if requirement else checked.filename)[:500],
             content=checked.content, filename=checked.filename,
             content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
-            page_count=checked.page_count, digitised=False,
+            page_count=checked.page_count, digitised=False, from_store=item.from_store,
             source=SourceForm.PERSONAL_STORE if item.from_store else SourceForm.UPLOAD,
         )  # fmt: skip
-        if item.from_store:
-            # Taken from the citizen's national data store: criterion 4.4, and the
-            # header says so back (DuocLayTuKhoDMQG).
-            DossierComponent.objects.filter(pk=component.pk).update(from_personal_store=True)
         audit_record(
             actor=None, action="dossier.component_attach", target=dossier,
             after={"component": component.pk, "sha256": checked.sha256,
