@@ -210,9 +210,11 @@ def seed_dossiers() -> int:
                          reason="Công dân đề nghị rút hồ sơ để bổ sung thêm giấy tờ.")  # fmt: skip
 
     def due_soon(key):
-        # Received long enough ago that about 1.5 working days are left: the head
-        # can still issue an apology letter (at least 1 working day before).
-        assigned(key, at=_received_for_remaining(procedure, hours=12))
+        # Received long enough ago that between 1 and 2 working days are left
+        # (receptions are at 09:00, so dues are a working day apart): the head
+        # can still issue an apology letter, at least 1 working day before, at
+        # whatever time of day the demo is seeded.
+        assigned(key, at=_received_for_remaining(procedure, hours=16))
 
     def overdue(key):
         assigned(key, at=_received_for_remaining(procedure, hours=-6))
