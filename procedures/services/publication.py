@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -370,7 +371,15 @@ def task_overall_state(states: list[DeadlineState]) -> str:
 
 
 def publication_tasks_sweep(*, today: date | None = None) -> dict[str, int]:
-    """Beat job: raise due-soon / overdue alerts once per level (compare-and-set)."""
+    """Beat job: raise due-soon / overdue alerts once per level (compare-and-set).
+
+    The alerts are written in the site's language, whatever language the calling
+    thread last served a page in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _publication_tasks_sweep(today=today)
+
+
+def _publication_tasks_sweep(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     calendar = get_calendar()
     counts = {"due_soon": 0, "overdue": 0}
