@@ -67,3 +67,13 @@ def hub_process_factory(tmp_path: Path) -> Iterator[Callable[..., HubProcess]]:
 # The demo province and the movable clock of the dossier tests, for every integration test.
 from tests.dossiers.conftest import online_procedure, province, users  # noqa: E402, F401
 from tests.dossiers.processing import clock, workflow_procedure  # noqa: E402, F401
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP endpoint standing in for the province (pushes, PayGov confirmations)."""
+    from tests.integrations.simulator_helpers import Listener
+
+    endpoint = Listener()
+    yield endpoint
+    endpoint.close()

@@ -7,7 +7,6 @@ import base64
 import json
 import time
 import urllib.parse
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,19 +15,11 @@ from tests.integrations.simulator_helpers import (
     UNIT,
     UNITS,
     Http,
-    Listener,
     Rest,
     Service,
     event,
     header,
 )
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    endpoint = Listener()
-    yield endpoint
-    endpoint.close()
 
 
 @pytest.fixture

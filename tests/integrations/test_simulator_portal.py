@@ -12,7 +12,6 @@ import re
 import socket
 import time
 import urllib.parse
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,19 +23,11 @@ from tests.integrations.simulator_helpers import (
     UNIT,
     UNITS,
     Http,
-    Listener,
     Rest,
     Service,
     event,
     header,
 )
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    endpoint = Listener()
-    yield endpoint
-    endpoint.close()
 
 
 @pytest.fixture
