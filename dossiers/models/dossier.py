@@ -114,6 +114,8 @@ class Dossier(models.Model):
         default="desk",
     )
     vneid_verified = models.BooleanField(_("đã xác thực VNeID"), default=False)
+    # Level of assurance of the applicant's sign-in when the dossier was sent.
+    assurance_level = models.CharField(_("mức độ bảo đảm xác thực"), max_length=16, blank=True)
     population_db_used = models.BooleanField(_("dùng dữ liệu CSDL dân cư"), default=False)
 
     # --- where -------------------------------------------------------------------

@@ -56,6 +56,11 @@ class User(AbstractUser):
         _("số điện thoại"), max_length=16, blank=True, validators=[phone_validator]
     )
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    # From the national single sign-on: the national account id (TechID, sent
+    # as MaDoiTuong) and the level of assurance of the last sign-in.
+    national_account_id = models.CharField(_("mã tài khoản Cổng DVCQG"), max_length=64, blank=True)
+    assurance_level = models.CharField(_("mức độ bảo đảm xác thực"), max_length=16, blank=True)
 
     objects = UserManager()
 
@@ -89,3 +94,49 @@ class User(AbstractUser):
     @property
     def is_applicant(self) -> bool:
         return self.kind in (UserKind.CITIZEN, UserKind.ORGANISATION)
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", _("Mật khẩu")
+    NATIONAL_SSO = "national_sso", _("VNeID / Cổng DVCQG")
+
+
+class SessionEndReason(models.TextChoices):
+    LOGOUT = "logout", _("Đăng xuất")
+    IDLE = "idle", _("Hết thời gian không thao tác")
+    REVOKED = "revoked", _("Đăng xuất khỏi mọi thiết bị")
+
+
+class SignInSession(models.Model):
+    """One signed-in browser session, so a person can see and end them all.
+
+    Works with any session engine: the row names the session key, and ending
+    it deletes that session from the store.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="sign_in_sessions",
+        verbose_name=_("người dùng"),
+    )
+    session_key = models.CharField(max_length=64, unique=True)
+    method = models.CharField(
+        _("cách đăng nhập"), max_length=16, choices=SignInMethod.choices, default="password"
+    )
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("đăng nhập lúc"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("hoạt động gần nhất"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("lý do kết thúc"), max_length=16, choices=SessionEndReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+        indexes = [models.Index(fields=["user", "ended_at"], name="signin_user_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .oidc import urls as oidc_urls
+from .second_factor import urls as second_factor_urls
+from .signins import urls as signins_urls
 
 app_name = "accounts"
 
@@ -9,4 +12,7 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ho-so/", views.profile, name="profile"),
+    *oidc_urls.urlpatterns,
+    *second_factor_urls.urlpatterns,
+    *signins_urls.urlpatterns,
 ]

@@ -1,7 +1,7 @@
 """Test settings: whatever DATABASE_URL / REDIS_URL the runner sets."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, IDENTITY, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,6 +11,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Login throttling has its own test that switches it on.
 AXES_ENABLED = False
+# Existing journeys sign citizens in with a password; its own test turns it off.
+IDENTITY = {**IDENTITY, "CITIZEN_PASSWORD_LOGIN": True}
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
