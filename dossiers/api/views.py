@@ -35,6 +35,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from tthc_portal.accounts.oidc.assurance import sign_in_assurance
 from tthc_portal.api import StandardPagination, flatten_errors
 
 from ..models import Channel, Dossier, Status
@@ -264,7 +265,9 @@ class CitizenDossierViewSet(DossierApiMixin, viewsets.GenericViewSet):
         tags=TAG_CITIZEN,
     )
     def submit(self, request: Request, pk: int) -> Response:
-        dossier = dossier_submit(actor=request.user, dossier=self._own(pk))
+        dossier = dossier_submit(
+            actor=request.user, dossier=self._own(pk), assurance=sign_in_assurance(request)
+        )
         return self._detail(dossier.pk)
 
     @extend_schema(
@@ -276,7 +279,9 @@ class CitizenDossierViewSet(DossierApiMixin, viewsets.GenericViewSet):
         tags=TAG_CITIZEN,
     )
     def resubmit(self, request: Request, pk: int) -> Response:
-        dossier = dossier_resubmit(actor=request.user, dossier=self._own(pk))
+        dossier = dossier_resubmit(
+            actor=request.user, dossier=self._own(pk), assurance=sign_in_assurance(request)
+        )
         return self._detail(dossier.pk)
 
 

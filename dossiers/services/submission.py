@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import ComponentRequirement, Level, Procedure
+from tthc_portal.accounts.oidc.assurance import SignInAssurance
 from tthc_portal.agencies.models import Agency, AgencyKind
 from tthc_portal.audit.services import audit_record
 from tthc_portal.workdays.services import get_calendar
@@ -274,9 +275,27 @@ def _reception_due(submitted_at):
     return calendar.add_working_time(calendar.next_opening(submitted_at), timedelta(hours=hours))
 
 
-def dossier_submit(*, actor, dossier: Dossier) -> Dossier:
+def _assurance_fields(locked: Dossier, assurance: SignInAssurance | None) -> list[str]:
+    """Record how the applicant signed in to send it (criterion 4.5 reads this)."""
+    if assurance is None:
+        return []
+    locked.vneid_verified = assurance.vneid_verified
+    locked.assurance_level = assurance.assurance_level
+    fields = ["vneid_verified", "assurance_level"]
+    if assurance.national_account_id:
+        # The same key a dossier from the national portal carries (MaDoiTuong).
+        locked.form_data = {
+            **locked.form_data,
+            "national_account_id": assurance.national_account_id,
+        }
+        fields.append("form_data")
+    return fields
+
+
+def dossier_submit(*, actor, dossier: Dossier, assurance: SignInAssurance | None = None) -> Dossier:
     """Send an online (or postal) dossier to the desk; fees are requested now
-    when the procedure collects them on submission."""
+    when the procedure collects them on submission. ``assurance`` is the
+    sender's sign-in (VNeID flag, level of assurance), stored on the dossier."""
     missing = missing_components(dossier)
     if missing:
         raise DossierError(
@@ -288,7 +307,7 @@ def dossier_submit(*, actor, dossier: Dossier) -> Dossier:
         now = timezone.now()
         locked.submitted_at = now
         locked.reception_due_at = _reception_due(now)
-        return ["submitted_at", "reception_due_at"]
+        return ["submitted_at", "reception_due_at", *_assurance_fields(locked, assurance)]
 
     with transaction.atomic():
         dossier = dossier_transition(actor=actor, dossier=dossier, action="submit", apply=apply)
@@ -299,7 +318,9 @@ def dossier_submit(*, actor, dossier: Dossier) -> Dossier:
     return dossier
 
 
-def dossier_resubmit(*, actor, dossier: Dossier) -> Dossier:
+def dossier_resubmit(
+    *, actor, dossier: Dossier, assurance: SignInAssurance | None = None
+) -> Dossier:
     """After completing what the desk asked for before receipt."""
     missing = missing_components(dossier)
     if missing:
@@ -314,7 +335,7 @@ def dossier_resubmit(*, actor, dossier: Dossier) -> Dossier:
         locked.supplement_requests.filter(completed_at__isnull=True).update(
             completed_at=locked.submitted_at
         )
-        return ["submitted_at", "reception_due_at"]
+        return ["submitted_at", "reception_due_at", *_assurance_fields(locked, assurance)]
 
     return dossier_transition(actor=actor, dossier=dossier, action="resubmit", apply=apply)
 

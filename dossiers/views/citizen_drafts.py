@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from procedures.models import ComponentRequirement, Procedure
+from tthc_portal.accounts.oidc.assurance import sign_in_assurance
 
 from .. import selectors_citizen as selectors
 from ..forms_citizen import ACCEPTED_EXTENSIONS, DraftForm, StartForm, fee_amount, needs_commune
@@ -174,11 +175,13 @@ def _submit_label(dossier: Dossier) -> str:
 
 def _submit(request: HttpRequest, dossier: Dossier) -> Dossier:
     if dossier.status == Status.AWAITING_COMPLETION:
-        return dossier_resubmit(actor=request.user, dossier=dossier)
+        return dossier_resubmit(
+            actor=request.user, dossier=dossier, assurance=sign_in_assurance(request)
+        )
     if dossier.status == Status.AWAITING_SUPPLEMENT:
         # The clock resumes the moment the supplement is handed in.
         return dossier_supplement(actor=request.user, dossier=dossier)
-    return dossier_submit(actor=request.user, dossier=dossier)
+    return dossier_submit(actor=request.user, dossier=dossier, assurance=sign_in_assurance(request))
 
 
 @never_cache

@@ -57,6 +57,9 @@ def production_env(tmp_path: Path, secret_key: str | None) -> dict[str, str]:
         ALLOWED_HOSTS=HOST,
         TTHC_VAR_DIR=str(tmp_path / "var"),
         PYTHONDONTWRITEBYTECODE="1",
+        OIDC_DISCOVERY_URL="https://sso.dichvucong.gov.vn/.well-known/openid-configuration",
+        OIDC_CLIENT_ID="tthc-portal",
+        OIDC_CLIENT_SECRET="issued-by-the-operator",
     )
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
@@ -90,6 +93,20 @@ def test_check_deploy_reports_no_issues(tmp_path: Path, strong_key: str) -> None
     assert "System check identified no issues" in result.stdout, output
     assert "WARNINGS" not in output
     assert "security.W" not in output
+
+
+def test_check_deploy_warns_when_citizens_cannot_sign_in(tmp_path: Path, strong_key: str) -> None:
+    env = production_env(tmp_path, strong_key)
+    for name in ("OIDC_DISCOVERY_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+        del env[name]
+    result = run_python(["manage.py", "check", "--deploy"], env)
+    assert "accounts.W001" in result.stdout + result.stderr
+
+    env.update(OIDC_DISCOVERY_URL="http://sso.example/.well-known/openid-configuration",
+               OIDC_CLIENT_ID="tthc-portal")  # fmt: skip
+    result = run_python(["manage.py", "check", "--deploy"], env)
+    output = result.stdout + result.stderr
+    assert "accounts.W002" in output and "accounts.W003" in output
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -267,6 +268,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Signing out after a national sign-on is a form post that redirects to the
+# provider's end-session endpoint, which form-action must allow.
+if IDENTITY["OIDC_DISCOVERY_URL"]:
+    _sso = urlsplit(IDENTITY["OIDC_DISCOVERY_URL"])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_sso.scheme}://{_sso.netloc}")
 
 # --- Email and SMS ----------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

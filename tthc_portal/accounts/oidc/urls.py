@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("dang-nhap/vneid/", views.national_sso_start, name="national_sso_start"),
+    path("dang-nhap/vneid/xong/", views.national_sso_callback, name="national_sso_callback"),
+]
