@@ -40,6 +40,51 @@ def _fresh_caches():
     workdays.calendar_forget_local()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "second_factor_unverified: force_login leaves staff without a verified second factor",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _staff_second_factor_verified(request, monkeypatch):
+    """``client.force_login(staff)`` (and ``client.login``) also pass the second factor.
+
+    After the normal login, a staff user's session is bound to a real confirmed
+    TOTPDevice (created if they have none), exactly as the verify page does, so
+    SecondFactorRequiredMiddleware stays on in every test. Tests that need an
+    unverified staff session sign in through the password form (which does not go
+    through ``_login``) or use ``@pytest.mark.second_factor_unverified``.
+    """
+    if request.node.get_closest_marker("second_factor_unverified"):
+        yield
+        return
+    from django.test.client import ClientMixin
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        from django.utils import timezone
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tthc_portal.accounts.second_factor import services as second_factor
+
+        if not second_factor.is_staff_user(user):
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Thiết bị thử", confirmed=True)
+        session = self.session
+        session[second_factor.DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[second_factor.VERIFIED_AT_SESSION_KEY] = timezone.now().isoformat()
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+    yield
+
+
 @pytest.fixture
 def require_postgres(db):
     require(

@@ -188,6 +188,7 @@ def seed_agencies() -> dict[str, Agency]:
 @transaction.atomic
 def seed_accounts(agencies: dict[str, Agency]) -> list[DemoAccount]:
     user_model = get_user_model()
+    staff = []
     for spec in ACCOUNTS:
         kind = (
             UserKind.STAFF
@@ -221,6 +222,11 @@ def seed_accounts(agencies: dict[str, Agency]) -> list[DemoAccount]:
                 role=spec.role,
                 title=spec.title,
             )
+            staff.append(user)
+    # Staff sign in with a second factor: an authenticator app with a known demo secret.
+    from tthc_portal.accounts.second_factor.demo import demo_second_factor_seed
+
+    demo_second_factor_seed(staff)
     return ACCOUNTS
 
 

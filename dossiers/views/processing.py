@@ -8,6 +8,8 @@ a service and render or redirect; what the page offers is read by
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from tthc_portal.accounts.second_factor.services import second_factor_is_recent
 from tthc_portal.signing.services import SigningError
 
 from ..models import DocumentKind, Dossier, Status
@@ -36,6 +39,8 @@ from .processing_actions import ACTIONS_BY_NAME, form_for, forms_for
 
 DOCUMENT_FRAGMENT = "dossiers/documents/_status.html"
 RESULT_STATUSES = (Status.RESULT_READY, Status.RETURNED, Status.ARCHIVED)
+# Actions that sign the result with the agency's certificate (decisions.dossier_approve).
+REAUTH_ACTIONS = frozenset({"approve"})
 
 
 def dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
@@ -102,6 +107,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if spec is None:
         raise Http404
     dossier = dossier_or_404(request, pk)
+    if action in REAUTH_ACTIONS and not second_factor_is_recent(request):
+        # Signing a result is the one act that needs a fresh second factor.
+        messages.warning(request, _("Vui lòng nhập lại mã xác thực trước khi ký kết quả."))
+        verify = reverse("accounts:second_factor_verify")
+        return redirect(f"{verify}?{urlencode({'next': page_url(dossier, spec.anchor)})}")
     work = casework_for(request.user, dossier)
     files = request.FILES if spec.files else None
     form = form_for(spec, work, dossier, request.POST, files)

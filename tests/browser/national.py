@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from dossiers.models import Dossier
 from integrations.simulator import HubControl
+from tests.browser.second_factor import is_staff_login, pass_second_factor
 from tthc_portal.demo import DEMO_PASSWORD
 
 LOGIN_PATH = "/tai-khoan/dang-nhap/"
@@ -40,6 +41,8 @@ def sign_in(page: Page, base: str, identifier: str) -> None:
     page.get_by_label("Số định danh cá nhân, mã số thuế hoặc tên đăng nhập").fill(identifier)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    if is_staff_login(identifier):
+        pass_second_factor(page, base, identifier)
     page.wait_for_url(base + DASHBOARD_PATH)
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from tests.browser.second_factor import is_staff_login, pass_second_factor
 from tthc_portal.accounts.roles import Role
 from tthc_portal.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from tthc_portal.web.views import ROLE_HOMES
@@ -61,6 +62,8 @@ def sign_in(page: Page, base_url: str, identifier: str) -> None:
     page.get_by_label("Số định danh cá nhân, mã số thuế hoặc tên đăng nhập").fill(identifier)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    if is_staff_login(identifier):
+        pass_second_factor(page, base_url, identifier)
     page.wait_for_url(base_url + DASHBOARD_PATH)
 
 

@@ -115,6 +115,8 @@ def test_friday_16h_is_flagged_after_eight_working_hours(
     assert listed(client.get(QUEUE, {"qua_han": "1"})) == []
 
     monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 3, 10, 16, 1, tzinfo=TZ))
+    # 31 minutes without a request signs staff out (idle timeout): sign in again.
+    client.force_login(users["motcua.tuphap"])
     after = client.get(QUEUE)
     (row,) = after.context["rows"]
     assert row.overdue and row.waiting_hours == pytest.approx(8 + 1 / 60)

@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "tthc_portal.accounts"
     label = "accounts"
     verbose_name = _("Tài khoản")
+
+    def ready(self) -> None:
+        from .oidc import checks  # noqa: F401 - registers the deploy checks
+        from .signins.receivers import signins_connect
+
+        signins_connect()

@@ -54,6 +54,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem(_("Phản ánh, kiến nghị"), "feedback:published", frozenset({APPLICANT})),
     NavItem(_("Thông tin tài khoản"), "accounts:profile", frozenset()),
+    NavItem(
+        _("Xác thực hai bước cán bộ"),
+        "accounts:second_factor_admin",
+        frozenset({Role.ADMINISTRATOR}),
+    ),
     NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),
     NavItem(_("Tính hạn xử lý"), "workdays:calculator", ALL_STAFF),
 )

@@ -46,6 +46,16 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
         )
+        from tthc_portal.accounts.second_factor.demo import demo_totp_secret
+
         for spec in accounts:
             role = spec.role.label if spec.role else "Công dân / doanh nghiệp"
-            self.stdout.write(f"  {spec.username:<22} {role:<32} {spec.full_name}")
+            line = f"  {spec.username:<22} {role:<32} {spec.full_name}"
+            if spec.role:
+                line = f"{line:<82} TOTP: {demo_totp_secret(spec.username)}"
+            self.stdout.write(line)
+        self.stdout.write(
+            "Cán bộ đăng nhập bằng mật khẩu, sau đó nhập mã 6 chữ số từ ứng dụng xác thực. "
+            "Thêm mã bí mật TOTP ở trên (khóa theo thời gian, 6 chữ số, 30 giây) vào bất kỳ "
+            "ứng dụng TOTP nào: Google Authenticator, Microsoft Authenticator, FreeOTP..."
+        )
