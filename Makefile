@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install messages lint format bench ci clean
+.PHONY: run test install messages lint format bench ci clean totp
 
 $(BIN)/.installed: pyproject.toml
 	@scripts/ensure-system-deps
@@ -39,6 +39,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The current authenticator code of a demo staff account: make totp LOGIN=motcua.tuphap
+totp: install
+	@$(MANAGE) demo_totp $(LOGIN)
 
 bench: messages
 	$(BIN)/python -m benchmarks
