@@ -28,7 +28,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from dossiers.models import Dossier
@@ -99,7 +99,8 @@ class IsAgencyStaff(BasePermission):
 
 class Public(ErrorsMixin):
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    # Public reads: per address for visitors, per account once signed in.
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
 
 def _period(request: Request):

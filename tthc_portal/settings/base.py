@@ -165,10 +165,19 @@ LOGOUT_REDIRECT_URL = "web:home"
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
 
-# Brute-force protection on the login form (django-axes).
+# Brute-force protection on password sign-in, portal form and admin login
+# (django-axes; why two limits: tthc_portal/accounts/lockout.py).
+# Per (account, address): stops guessing from one place quickly.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Per account over all addresses, within the cool-off: stops rotating addresses.
+# Higher, because anyone can spend it to lock someone else out for a while.
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Key the counters on the account (any letter case, personal ID or tax code all
+# name the same one), not on the text typed.
+AXES_USERNAME_CALLABLE = "tthc_portal.accounts.lockout.identifier_normalise"
+AXES_HANDLER = "tthc_portal.accounts.lockout.AccountLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
@@ -331,7 +340,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"lookup": "30/min", "anon": "120/min"},
+    # Every API view without its own throttle_classes: a budget per signed-in
+    # account (per address for anonymous callers) against scripted abuse.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "lookup": "30/min",
+        "anon": "120/min",
+        "user": os.environ.get("TTHC_API_USER_RATE", "600/min"),
+    },
     # Trust X-Forwarded-For only behind this many proxies (0: use REMOTE_ADDR).
     "NUM_PROXIES": int(os.environ.get("TTHC_NUM_PROXIES", "0")),
 }

@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
@@ -75,7 +75,8 @@ class ApiErrorsMixin:
 
 class PublicMixin(ApiErrorsMixin):
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    # Public reads: per address for visitors, per account once signed in.
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
 
 class HasAgencyPermission(BasePermission):
