@@ -8,8 +8,6 @@ against the page.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,9 +17,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tthc_portal.tabular import XLSX_TYPE, csv_write, xlsx_bytes
+
 from .selectors import Column, Dashboard, UnitReport, UnitScore, period_dates
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx", "pdf")
 
 
@@ -143,24 +142,16 @@ def unit_sheets(report: UnitReport) -> list[Sheet]:
 # --- writers -------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    return "" if value is None else value
-
-
 def to_csv(sheets: Sequence[Sheet]) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    writer = csv.writer(out)
+    lines: list[list[Any]] = []
     for index, sheet in enumerate(sheets):
         if index:
-            writer.writerow([])
-        writer.writerow([sheet.title])
+            lines.append([])
+        lines.append([sheet.title])
         if sheet.subtitle:
-            writer.writerow([sheet.subtitle])
-        writer.writerow(sheet.header)
-        for row in sheet.rows:
-            writer.writerow([_plain(v) for v in row])
-    return out.getvalue().encode("utf-8")
+            lines.append([sheet.subtitle])
+        lines += [sheet.header, *sheet.rows]
+    return csv_write(lines).encode("utf-8")
 
 
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
@@ -178,7 +169,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
         ws.append(sheet.header)
         header_row = ws.max_row
         for row in sheet.rows:
-            ws.append([_plain(v) for v in row])
+            ws.append(row)
         ws["A1"].font = Font(bold=True, size=13)
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
@@ -191,9 +182,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
             width = 40 if index == sheet.name_column else max(10, min(24, len(str(label)) + 2))
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)
 
 
 def to_pdf(sheets: Sequence[Sheet], *, title: str, landscape: bool = False) -> bytes:

@@ -12,8 +12,6 @@ papers: always in Vietnamese, whatever the user's interface language.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,6 +25,7 @@ from django.utils.translation import gettext as _
 from procedures.models import Field
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
+from tthc_portal.tabular import csv_write, xlsx_append, xlsx_bytes, xlsx_cell
 
 from ..models import Apology, Dossier
 from . import DossierError
@@ -278,8 +277,6 @@ def register_xlsx(
 ) -> bytes:
     """The register as a workbook: title block, bold header row, real dates."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     scope = _scope(agencies, field, start, end)
@@ -294,43 +291,30 @@ def register_xlsx(
     for index, (_title, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C6"
-
-    def styled(value, *, bold=False, wrap=False, date_format=False):
-        cell = WriteOnlyCell(sheet, value=value)
-        if bold:
-            cell.font = Font(bold=True)
-        if wrap or bold:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if date_format:
-            cell.number_format = "dd/mm/yyyy hh:mm"
-        return cell
-
-    sheet.append([styled("SỔ THEO DÕI HỒ SƠ", bold=True)])
-    sheet.append([f"Số: {scope.book}/{NUMBER_SUFFIX}"])
-    sheet.append([f"Cơ quan tiếp nhận: {scope.agency_names}"])
+    # A write-only sheet streams its rows: every cell is built by the shared writer.
+    xlsx_append(sheet, [xlsx_cell(sheet, "SỔ THEO DÕI HỒ SƠ", bold=True, wrap=True)])
+    xlsx_append(sheet, [f"Số: {scope.book}/{NUMBER_SUFFIX}"])
+    xlsx_append(sheet, [f"Cơ quan tiếp nhận: {scope.agency_names}"])
     field_text = f"; lĩnh vực: {scope.field.name}" if scope.field is not None else ""
-    sheet.append([f"Thời gian tiếp nhận: {scope.period}{field_text}"])
-    sheet.append([styled(title, bold=True) for title, _width in COLUMNS])
+    xlsx_append(sheet, [f"Thời gian tiếp nhận: {scope.period}{field_text}"])
+    xlsx_append(sheet, [xlsx_cell(sheet, title, bold=True, wrap=True) for title, _w in COLUMNS])
 
-    def local(value: datetime | None):
+    def when(value: datetime | None):
         # Excel has no time zones: local wall-clock time, as printed on the papers.
-        return timezone.localtime(value).replace(tzinfo=None) if value else None
+        local = timezone.localtime(value).replace(tzinfo=None) if value else None
+        return xlsx_cell(sheet, local, number_format="dd/mm/yyyy hh:mm")
 
     for row in rows:
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
-                row.number, row.code, styled(row.procedure, wrap=True), row.applicant,
-                styled(row.contact, wrap=True), row.agency,
-                styled(local(row.received_at), date_format=True),
-                styled(local(row.due_at), date_format=True),
-                styled(local(row.original_due_at), date_format=True),
-                styled(local(row.returned_at), date_format=True),
-                row.return_method, row.returned_to,
-            ]
+                row.number, row.code, xlsx_cell(sheet, row.procedure, wrap=True), row.applicant,
+                xlsx_cell(sheet, row.contact, wrap=True), row.agency,
+                when(row.received_at), when(row.due_at), when(row.original_due_at),
+                when(row.returned_at), row.return_method, row.returned_to,
+            ],
         )  # fmt: skip
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)
 
 
 def register_csv(
@@ -341,10 +325,4 @@ def register_csv(
     dossiers = _limited(dossiers, export_max_rows(), "CSV")
     with translation.override("vi"):
         rows = list(rows_of(dossiers))
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([title for title, _width in COLUMNS])
-    for row in rows:
-        writer.writerow(row.cells())
-    return buffer.getvalue()
+    return csv_write((row.cells() for row in rows), [title for title, _width in COLUMNS])

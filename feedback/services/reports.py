@@ -1,12 +1,13 @@
-"""The six-monthly PAKN report (Decree 20/2008 Art. 22): rows, totals, XLSX."""
+"""The six-monthly PAKN report (Decree 20/2008 Art. 22): rows, totals, CSV, XLSX."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from tthc_portal.tabular import csv_write, xlsx_bytes
 
 from ..models import Category, Channel
 from ..selectors import pakn_report
@@ -40,6 +41,15 @@ def report_rows(start: date, end: date, agency_ids: list[int]) -> tuple[list[dic
     return rows, totals
 
 
+def _report_lines(rows: list[dict], totals: dict) -> list[list]:
+    return [[row[key] for key, _label in REPORT_COLUMNS] for row in [*rows, totals]]
+
+
+def report_csv(rows: list[dict], totals: dict) -> str:
+    """The rows and the total line as CSV (UTF-8 with a BOM, for Excel)."""
+    return csv_write(_report_lines(rows, totals), [label for _key, label in REPORT_COLUMNS])
+
+
 def report_xlsx(rows: list[dict], totals: dict, start: date, end: date) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -58,8 +68,8 @@ def report_xlsx(rows: list[dict], totals: dict, start: date, end: date) -> bytes
     sheet.append([])
     sheet.append([str(label) for _key, label in REPORT_COLUMNS])
     header_row = sheet.max_row
-    for row in [*rows, totals]:
-        sheet.append([row[key] for key, _label in REPORT_COLUMNS])
+    for line in _report_lines(rows, totals):
+        sheet.append(line)
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
@@ -70,6 +80,4 @@ def report_xlsx(rows: list[dict], totals: dict, start: date, end: date) -> bytes
     for index in range(2, len(REPORT_COLUMNS) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)

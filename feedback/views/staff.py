@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tthc_portal.agencies.selectors import agencies_for_user
+from tthc_portal.tabular import XLSX_TYPE
 
 from .. import selectors
 from ..forms import (
@@ -39,7 +38,7 @@ from ..forms import (
 from ..models import OPEN_STATUSES, AlertLevel, Category, Feedback, Status
 from ..services import FeedbackError
 from ..services import pakn as services
-from ..services.reports import REPORT_COLUMNS, report_rows, report_xlsx
+from ..services.reports import REPORT_COLUMNS, report_csv, report_rows, report_xlsx
 from ..workflow import TRANSITIONS, actions_from
 from .public import PUBLIC_FIELDS
 
@@ -52,7 +51,7 @@ def _staff_only(request: HttpRequest) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     status = request.GET.get("trang_thai") or "open"
@@ -235,7 +234,7 @@ def _detail(request: HttpRequest, item: Feedback, bound: dict | None = None, sta
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _item_or_404(request, pk))
 
@@ -269,7 +268,7 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     item = _item_or_404(request, pk)
     file = item.attachments.filter(pk=attachment_pk).first()
@@ -295,7 +294,7 @@ def _report_form(request: HttpRequest) -> ReportForm:
 
 
 @login_required
-@require_GET
+@require_safe
 def report(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = _report_form(request)
@@ -319,7 +318,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     _staff_only(request)
     form = _report_form(request)
@@ -333,17 +332,11 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
         content = report_xlsx(rows, totals, start, end)
         return HttpResponse(
             content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    writer = csv.writer(out)
-    writer.writerow([str(label) for _key, label in REPORT_COLUMNS])
-    for row in [*rows, totals]:
-        writer.writerow([row[key] for key, _label in REPORT_COLUMNS])
     return HttpResponse(
-        out.getvalue(),
+        report_csv(rows, totals),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )

@@ -18,9 +18,7 @@ One grouped aggregate over the period's temporary table, one query for names.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from feedback.selectors import period_bounds
 from procedures.models import Field
 from tthc_portal.agencies.models import Agency
+from tthc_portal.tabular import csv_write, xlsx_bytes
 
 from .. import engine
 from ..engine.rows import dossier_rows, in_period_scope
@@ -183,12 +182,12 @@ def _values(row: PeriodicRow) -> list[int]:
 
 def periodic_report_csv(rows: list[PeriodicRow]) -> str:
     """UTF-8 text (add a BOM when serving to Excel), one line per row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("STT"), _("Mã"), _("Lĩnh vực / đơn vị"), *[str(h) for _n, h in HEADERS]])
-    for number, row in enumerate(rows, start=1):
-        writer.writerow(["" if row.is_total else number, row.code, row.name, *_values(row)])
-    return out.getvalue()
+    header = [_("STT"), _("Mã"), _("Lĩnh vực / đơn vị"), *[h for _n, h in HEADERS]]
+    lines = (
+        ["" if row.is_total else n, row.code, row.name, *_values(row)]
+        for n, row in enumerate(rows, 1)
+    )
+    return csv_write(lines, header, bom=False)
 
 
 def periodic_report_xlsx(rows: list[PeriodicRow], *, title: str = "") -> bytes:
@@ -225,9 +224,7 @@ def periodic_report_xlsx(rows: list[PeriodicRow], *, title: str = "") -> bytes:
     sheet.column_dimensions["B"].width = 48
     for index in range(3, 14):
         sheet.column_dimensions[get_column_letter(index)].width = 13
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)
 
 
 __all__ = ["PeriodicRow", "periodic_report", "periodic_report_csv", "periodic_report_xlsx"]

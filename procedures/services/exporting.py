@@ -5,9 +5,9 @@ The row shape is the importer's, so export → import round-trips.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
+
+from tthc_portal.tabular import csv_write
 
 from ..models import Level, OnlineLevel, Procedure, ProcedureVersion
 from .importing_rows import CSV_COLUMNS, LIST_SEPARATOR
@@ -103,33 +103,31 @@ def catalogue_export_rows() -> list[dict[str, Any]]:
 
 
 def rows_to_csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        pt, fee = row.get("processing_time") or {}, row.get("fee") or {}
-        writer.writerow(
-            {
-                "code": row.get("code") or "",
-                "name": row["name"],
-                "field": row.get("field") or "",
-                "level": row.get("level") or "",
-                "implementing_agency": row.get("implementing_agency") or "",
-                "time_value": pt.get("value", ""),
-                "time_unit": pt.get("unit", ""),
-                "cutoff_time": pt.get("cutoff_time", ""),
-                "fee_vnd": fee.get("amount_vnd") if fee.get("amount_vnd") is not None else "",
-                "online_fee_vnd": fee.get("online_amount_vnd", ""),
-                "online_level": row.get("online_level") or "",
-                "channels": LIST_SEPARATOR.join(row.get("channels") or []),
-                "legal_basis": LIST_SEPARATOR.join(row.get("legal_basis") or []),
-                "components": LIST_SEPARATOR.join(
-                    c["name"] for c in row.get("dossier_components") or []
-                ),
-                "result": row.get("result") or "",
-                "boundary_free": "true" if row.get("boundary_free") else "",
-                "publication_type": row.get("publication_type") or "",
-                "source_document": row.get("source_document") or "",
-            }
-        )
-    return out.getvalue()
+    """CSV text without a byte-order mark (the download and the command add one);
+    the importer reads it back."""
+    lines = ([cells[column] for column in CSV_COLUMNS] for cells in map(_csv_cells, rows))
+    return csv_write(lines, CSV_COLUMNS, bom=False)
+
+
+def _csv_cells(row: dict[str, Any]) -> dict[str, Any]:
+    pt, fee = row.get("processing_time") or {}, row.get("fee") or {}
+    return {
+        "code": row.get("code") or "",
+        "name": row["name"],
+        "field": row.get("field") or "",
+        "level": row.get("level") or "",
+        "implementing_agency": row.get("implementing_agency") or "",
+        "time_value": pt.get("value", ""),
+        "time_unit": pt.get("unit", ""),
+        "cutoff_time": pt.get("cutoff_time", ""),
+        "fee_vnd": fee.get("amount_vnd") if fee.get("amount_vnd") is not None else "",
+        "online_fee_vnd": fee.get("online_amount_vnd", ""),
+        "online_level": row.get("online_level") or "",
+        "channels": LIST_SEPARATOR.join(row.get("channels") or []),
+        "legal_basis": LIST_SEPARATOR.join(row.get("legal_basis") or []),
+        "components": LIST_SEPARATOR.join(c["name"] for c in row.get("dossier_components") or []),
+        "result": row.get("result") or "",
+        "boundary_free": "true" if row.get("boundary_free") else "",
+        "publication_type": row.get("publication_type") or "",
+        "source_document": row.get("source_document") or "",
+    }

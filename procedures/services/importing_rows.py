@@ -17,6 +17,7 @@ from typing import Any
 
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
+from tthc_portal.tabular import cell_unquote
 from tthc_portal.text import fold
 
 from ..models import (
@@ -270,7 +271,9 @@ def csv_to_rows(text: str) -> list[dict[str, Any]]:
     if missing:
         raise ValueError("Tệp CSV thiếu cột: " + ", ".join(sorted(missing)))
     rows = []
-    for raw in reader:
+    for read in reader:
+        # Cells the exporter protected against formula injection come back as typed.
+        raw = {k: cell_unquote(v) if isinstance(v, str) else v for k, v in read.items()}
 
         def items(key: str, raw=raw) -> list[str]:
             return [p.strip() for p in (raw.get(key) or "").split("|") if p.strip()]
