@@ -224,7 +224,7 @@ def seed_dossiers() -> int:
         dossier_update_draft(
             actor=desk, dossier=dossier,
             data={"applicant_name": "Lê Thị Cẩm", "applicant_id_number": "038192001234",
-                  "applicant_phone": "0987654321", "applicant_address": "Xã Tân Lập",
+                  "applicant_phone": "0903192001", "applicant_address": "Xã Tân Lập",
                   "form_data": {"demo": key}},
         )  # fmt: skip
         for requirement in procedure.current_version.components.all():

@@ -40,7 +40,7 @@ DEMO_PROCEDURE = "1.001216"  # Sở Tư pháp, 17 working days
 DOSSIER_MARK = "Hồ sơ mẫu phục vụ đánh giá"
 APPLICANTS = [
     ("Nguyễn Văn An", "001085012345", "0912345678"),
-    ("Trần Thị Bình", "036190004567", "0987654321"),
+    ("Trần Thị Bình", "036190004567", "0978190456"),
     ("Lê Minh Châu", "001090001111", "0901234567"),
     ("Phạm Quốc Dũng", "001092002222", "0934567890"),
 ]
@@ -177,7 +177,7 @@ SUBMITTERS = [
     {
         "submitter_name": "Trần Thị Bình",
         "submitter_address": "Thôn Đông, xã Tân Lập",
-        "submitter_phone": "0987654321",
+        "submitter_phone": "0978190456",
         "submitter_postal_address": "Thôn Đông, xã Tân Lập",
     },
     {

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from oauth2_provider.views import (
     AuthorizationView,
     ConnectDiscoveryInfoView,
@@ -46,7 +46,7 @@ class IdpLogoutView(RPInitiatedLogoutView):
     template_name = "idp_demo/logout_confirm.html"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "idp_demo/home.html")
 
@@ -68,7 +68,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "idp_demo/sign_in.html", context, status=400 if error else 200)
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
@@ -117,7 +117,7 @@ def control_rotate_key(request: HttpRequest) -> JsonResponse:
     return JsonResponse(services.idp_state())
 
 
-@require_GET
+@require_safe
 def control_state(request: HttpRequest) -> JsonResponse:
     if not _from_loopback(request):
         return _control_forbidden()

@@ -19,6 +19,9 @@ from tthc_portal.agencies.services import agency_groups_sync, membership_grant, 
 from tthc_portal.workdays import services as workdays
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed for the demo; never used in production
+# Nguyễn Văn An's phone, used by the README and the tests; before each applicant
+# had a number of their own, every demo applicant was seeded with it.
+CITIZEN_PHONE = "0912345678"
 PROVINCE_CODE = "000.00.00.H99"
 
 # (code, name, short name, kind); the parent of all is the province.
@@ -57,6 +60,10 @@ class DemoAccount:
     title: str = ""
     personal_id_number: str | None = None
     tax_code: str | None = None
+    # Applicants only, one number each: the kiosk and the public lookup tell
+    # dossiers apart by code and phone, so a shared number lets one demo
+    # citizen rate or look up another's dossier.
+    phone: str = ""
 
 
 ACCOUNTS = [
@@ -115,9 +122,26 @@ ACCOUNTS = [
         "000.21.00.H99",
         "Chủ tịch UBND phường",
     ),
-    DemoAccount("001085012345", "Nguyễn Văn An", None, None, personal_id_number="001085012345"),
-    DemoAccount("036190004567", "Trần Thị Bình", None, None, personal_id_number="036190004567"),
-    DemoAccount("0101234567", "Công ty TNHH Demo", None, None, tax_code="0101234567"),
+    DemoAccount(
+        "001085012345",
+        "Nguyễn Văn An",
+        None,
+        None,
+        personal_id_number="001085012345",
+        phone=CITIZEN_PHONE,
+    ),
+    DemoAccount(
+        "036190004567",
+        "Trần Thị Bình",
+        None,
+        None,
+        personal_id_number="036190004567",
+        phone="0978190456",
+    ),
+    # The same number as this tax code's identity at the demo national sign-on.
+    DemoAccount(
+        "0101234567", "Công ty TNHH Demo", None, None, tax_code="0101234567", phone="02213555777"
+    ),
 ]
 
 
@@ -205,7 +229,7 @@ def seed_accounts(agencies: dict[str, Agency]) -> list[DemoAccount]:
                 "personal_id_number": spec.personal_id_number,
                 "tax_code": spec.tax_code,
                 "email": f"{spec.username}@demo.tthc.local",
-                "phone": "0912345678" if kind != UserKind.STAFF else "",
+                "phone": spec.phone,
                 "address": "Phường Phố Hiến, tỉnh Demo" if kind != UserKind.STAFF else "",
                 "is_superuser": spec.role == Role.ADMINISTRATOR,
                 "is_staff": spec.role == Role.ADMINISTRATOR,
@@ -214,6 +238,11 @@ def seed_accounts(agencies: dict[str, Agency]) -> list[DemoAccount]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        elif spec.phone and user.phone == CITIZEN_PHONE and user.phone != spec.phone:
+            # A database seeded when all applicants shared one number; a number
+            # the user has changed since is theirs and stays.
+            user.phone = spec.phone
+            user.save(update_fields=["phone"])
         if spec.role:
             membership_grant(
                 actor=None,

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers.models import Dossier
 from tthc_portal.agencies.selectors import agencies_for_user
@@ -184,7 +184,7 @@ def kiosk_rate(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def kiosk_done(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/ratings/kiosk_done.html", {"kiosk": True})
 
@@ -254,7 +254,7 @@ def _period(request: HttpRequest) -> tuple[ReportForm, date, date]:
 
 
 @login_required
-@require_GET
+@require_safe
 def summary(request: HttpRequest) -> HttpResponse:
     agency_ids = list(agencies_for_user(request.user).values_list("pk", flat=True))
     if not agency_ids:

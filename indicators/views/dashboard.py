@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import exports, selectors
 from ..models import ACTIVE_RUN_STATUSES, Display, RecomputeRun, ReportPeriod
@@ -68,7 +68,7 @@ def _dashboard_data(request: HttpRequest):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope, periods, period, missing, data = _dashboard_data(request)
     display = data.display if data else chosen_display(request)
@@ -110,7 +110,7 @@ def _period_state(request: HttpRequest, scope, period: ReportPeriod) -> dict[str
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404
@@ -137,7 +137,7 @@ def _unit_report(request: HttpRequest, agency_id: int | None) -> tuple[UnitRepor
 
 
 @login_required
-@require_GET
+@require_safe
 def unit(request: HttpRequest, agency_id: int | None = None) -> HttpResponse:
     report, period = _unit_report(request, agency_id)
     return render(
@@ -152,7 +152,7 @@ def unit(request: HttpRequest, agency_id: int | None = None) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def unit_download(request: HttpRequest, fmt: str, agency_id: int | None = None) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tthc_portal.agencies.models import Agency
 
@@ -33,7 +33,7 @@ def _dossier_url(pk: int) -> str | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def cases(request: HttpRequest, code: str, agency_id: int | None = None) -> HttpResponse:
     scope = staff_scope(request)
     if agency_id not in scope:

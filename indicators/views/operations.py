@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..models import RecomputeRun, ReportPeriod
 from ..services import IndicatorError
@@ -53,7 +53,7 @@ def recompute(request: HttpRequest, period_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
     """The progress fragment htmx polls every second; the dashboard without JavaScript."""
     scope = staff_scope(request)

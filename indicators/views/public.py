@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import selectors_public
 from ..models import ReportPeriod
@@ -13,7 +13,7 @@ from ..models import ReportPeriod
 PAGE_SIZE = 12
 
 
-@require_GET
+@require_safe
 def period_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors_public.published_periods(), PAGE_SIZE).get_page(
         request.GET.get("trang")
@@ -21,7 +21,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/public/list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def period_detail(request: HttpRequest, label: str) -> HttpResponse:
     # A calendar period and a 15th–14th one may share a label: the calendar one first.
     period = (

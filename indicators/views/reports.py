@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tthc_portal.agencies.models import AgencyKind
 
@@ -32,7 +32,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-@require_GET
+@require_safe
 def predicted(request: HttpRequest) -> HttpResponse:
     """Per unit, the score now and if every at-risk dossier ends late; the
     at-risk dossiers of the chosen unit, soonest deadline first."""
@@ -131,7 +131,7 @@ def _periodic_rows(request: HttpRequest, form: PeriodicForm):
 
 
 @login_required
-@require_GET
+@require_safe
 def periodic(request: HttpRequest) -> HttpResponse:
     staff_scope(request)
     form = _periodic_form(request)
@@ -154,7 +154,7 @@ def periodic(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def periodic_download(request: HttpRequest, fmt: str) -> HttpResponse:
     staff_scope(request)
     form = _periodic_form(request)

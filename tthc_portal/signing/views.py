@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import CertificateAuthority
 from .selectors import trust_roots_pem
@@ -29,14 +29,14 @@ def _download(body: bytes | str, content_type: str, filename: str) -> HttpRespon
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def root_pem(request: HttpRequest) -> HttpResponse:
     """Every trust anchor, PEM (the newest root first)."""
     return _download(_bundle(), "application/x-pem-file", "chung-thu-goc.pem")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def root_der(request: HttpRequest) -> HttpResponse:
     """The current root alone, DER: Windows and macOS open it to install."""
@@ -46,7 +46,7 @@ def root_der(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=300)
 def revocation_list(request: HttpRequest, serial: str) -> HttpResponse:
     """The authority's CRL, where its certificates point PDF readers."""

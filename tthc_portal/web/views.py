@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.selectors import agencies_for_user, user_roles
@@ -43,13 +43,14 @@ ROLE_HOMES = (
 )
 
 
-@require_GET
+# require_safe (GET and HEAD) everywhere: uptime probes check pages with HEAD.
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     home = next((entry for entry in ROLE_HOMES if entry[0] in roles), None)
@@ -68,7 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
