@@ -80,6 +80,9 @@ def membership_grant(*, actor, user, agency: Agency, role: str, title: str = "")
     membership, created = StaffMembership.objects.get_or_create(
         user=user, agency=agency, role=role, defaults={"title": title}
     )
+    if not Group.objects.filter(name=role_group_name(role)).exists():
+        # An install that never ran the role set-up (only the demo seed does).
+        roles_sync()
     if not _groups_synced(agency, role):
         agency_groups_sync(agency)
     user.groups.add(
@@ -109,6 +112,11 @@ def membership_revoke(*, actor, membership: StaffMembership) -> None:
         before={"user": user.username, "agency": agency.code, "role": role},
     )
     membership.delete()
-    user.groups.remove(Group.objects.get(name=agency_group_name(agency, role)))
+    # filter(), not get(): a group that was never created has nothing to remove.
+    user.groups.remove(*Group.objects.filter(name=agency_group_name(agency, role)))
     if not StaffMembership.objects.filter(user=user, role=role).exists():
-        user.groups.remove(Group.objects.get(name=role_group_name(role)))
+        user.groups.remove(*Group.objects.filter(name=role_group_name(role)))
+        if role == Role.ADMINISTRATOR and user.is_staff and not user.is_superuser:
+            # Admin-site access came with the role: it goes with it.
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
