@@ -42,7 +42,7 @@ RUN pip install --no-deps .
 # Translations and static files are built into the image. production.py refuses
 # to start without a real SECRET_KEY, so these two commands get a throw-away one
 # that exists only for this RUN step (it is not stored in any image layer's ENV).
-RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" TTHC_DEMO_PARTS=true \
         sh -c 'python manage.py compile_translations && python manage.py collectstatic --noinput' \
     && mkdir -p /app/var \
     && chown -R tthc:tthc /app/var

@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tthc_portal.audit.services import audit_record
+from tthc_portal.web.checks import demo_parts_allowed
 
 from ..models import DocumentKind, Dossier, GatewayFlag, Payment, PaymentStatus
 from ..signals import dossier_header_changed
@@ -70,7 +71,10 @@ class PaymentGateway:
 
 
 class SimulatedGateway(PaymentGateway):
-    """A stand-in bank for the demo and tests: same flow, HMAC-signed callback."""
+    """A stand-in bank for the demo and tests: same flow, HMAC-signed callback.
+
+    Where demo parts are not allowed (TTHC_DEMO_PARTS) it neither sends anyone
+    to its bank nor accepts a callback, whatever the gateway setting says."""
 
     code = "simulated"
     flag = GatewayFlag.LOCAL
@@ -85,9 +89,18 @@ class SimulatedGateway(PaymentGateway):
     def start_url(self, payment: Payment, *, client_ip: str = "") -> str:
         from django.urls import reverse
 
+        if not demo_parts_allowed():
+            raise DossierError(
+                _(
+                    "Hệ thống chưa kết nối cổng thanh toán trực tuyến. Xin vui lòng nộp phí, "
+                    "lệ phí tại Bộ phận Một cửa."
+                )
+            )
         return reverse("dossiers:payment_simulator", args=[payment.reference])
 
     def verify(self, data: CallbackData) -> bool:
+        if not demo_parts_allowed():
+            return False
         expected = self.sign(data.reference, data.amount_vnd, data.status, data.transaction_ref)
         return hmac.compare_digest(expected, data.signature)
 

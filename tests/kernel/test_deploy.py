@@ -60,6 +60,16 @@ def production_env(tmp_path: Path, secret_key: str | None) -> dict[str, str]:
         OIDC_DISCOVERY_URL="https://sso.dichvucong.gov.vn/.well-known/openid-configuration",
         OIDC_CLIENT_ID="tthc-portal",
         OIDC_CLIENT_SECRET="issued-by-the-operator",
+        # Real backends: production refuses the demo ones (tthc_portal/web/checks.py).
+        TTHC_PAYMENT_GATEWAY="integrations.paygov.gateway.PayGovGateway",
+        TTHC_SIGNING_BACKEND="tthc_portal.signing.backends.PKCS12Backend",
+        TTHC_SIGNING_PKCS12_DIR=str(tmp_path / "pkcs12"),
+        TTHC_SIGNING_PKCS12_PASSPHRASE="issued-with-the-certificates",
+        TTHC_SIGNING_TRUST_ROOTS=str(tmp_path / "pkcs12" / "root-ca.pem"),
+        SMS_GATEWAY="tthc_portal.notifications.gateways.HttpJsonSMSGateway",
+        SMS_GATEWAY_URL="https://sms.example.vn/api/send",
+        SMS_GATEWAY_TOKEN="issued-by-the-sms-provider",
+        TTHC_NATIONAL_HUB_URL="https://dichvucong.gov.vn/lgsp",
     )
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key

@@ -30,6 +30,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# Demo parts (simulated bank, demo signing CA, logging SMS gateway, local
+# simulators): on for `make run` and the tests; production.py turns the
+# default off and refuses to start with any of them unless this is set.
+DEMO_PARTS = env_bool("TTHC_DEMO_PARTS", True)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -6,3 +6,7 @@ class WebConfig(AppConfig):
     name = "tthc_portal.web"
     label = "web"
     verbose_name = _("Giao diện")
+
+    def ready(self) -> None:
+        # Registers the portal's own `check --deploy` checks (demo parts).
+        from . import checks  # noqa: F401
