@@ -2,12 +2,13 @@
 
 Each rejection carries a Vietnamese message naming what was wrong. Files
 are stored under a random name in private storage, outside the web root.
+What is inside a file (active PDF content, polyglots, image decoding) is
+checked in ``upload_content``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import DossierError
+from .upload_content import UploadRejected, image_check, pdf_check, polyglot_check
+
+__all__ = ["ALLOWED_TYPES", "CheckedUpload", "UploadRejected", "check_upload", "safe_filename"]
 
 # Detected MIME type → extensions a file of that type may carry.
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
@@ -28,10 +31,6 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "image/png": (".png",),
 }
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
-
-
-class UploadRejected(DossierError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -103,9 +102,10 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             )
             % {"name": display, "type": detected, "ext": extensions[0]}
         )
-    page_count = _check_pdf(content, display) if detected == "application/pdf" else None
+    polyglot_check(content, detected, display)
+    page_count = pdf_check(content, display) if detected == "application/pdf" else None
     if detected.startswith("image/"):
-        _check_image(content, display)
+        image_check(content, detected, display)
     return CheckedUpload(
         content=content,
         filename=display,
@@ -114,40 +114,3 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         sha256=hashlib.sha256(content).hexdigest(),
         page_count=page_count,
     )
-
-
-def _check_pdf(content: bytes, display: str) -> int:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
-            raise UploadRejected(
-                _("Tệp PDF “%(name)s” đang được đặt mật khẩu; vui lòng gỡ mật khẩu rồi tải lại.")
-                % {"name": display}
-            )
-        pages = len(reader.pages)
-        if pages == 0:
-            raise PdfReadError("no pages")
-        reader.pages[0].extract_text()
-    except UploadRejected:
-        raise
-    except Exception:  # pypdf raises many kinds on damaged files
-        raise UploadRejected(
-            _("Tệp PDF “%(name)s” bị hỏng hoặc không mở được. Vui lòng quét hoặc xuất lại tệp.")
-            % {"name": display}
-        ) from None
-    return pages
-
-
-def _check_image(content: bytes, display: str) -> None:
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-    except Exception:
-        raise UploadRejected(
-            _("Ảnh “%(name)s” bị hỏng hoặc không mở được.") % {"name": display}
-        ) from None
