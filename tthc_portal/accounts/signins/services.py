@@ -11,7 +11,7 @@ import ipaddress
 from typing import Any, Literal
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from tthc_portal.accounts.backends import account_find
 from tthc_portal.accounts.models import SessionEndReason, SignInMethod, SignInSession, UserKind
 from tthc_portal.audit.models import AuditEvent
 from tthc_portal.audit.services import audit_record
@@ -296,19 +297,7 @@ def signin_revoke_one(*, request: HttpRequest, pk: int) -> None:
 
 def signin_account_for(identifier: str) -> AbstractBaseUser | None:
     """The account an identifier names, matched as IdentifierBackend matches it."""
-    identifier = identifier.strip()
-    if not identifier:
-        return None
-    return (
-        get_user_model()
-        ._default_manager.filter(
-            Q(username__iexact=identifier)
-            | Q(personal_id_number=identifier)
-            | Q(tax_code=identifier)
-        )
-        .order_by("pk")
-        .first()
-    )
+    return account_find(identifier)
 
 
 def signin_failure_record(
