@@ -55,11 +55,15 @@ def heading_for(account: DemoAccount) -> str:
     return _vi(next(heading for role, heading, _ in ROLE_HOMES if role == account.role))
 
 
+USERNAME_LABEL = re.compile(r"tên đăng nhập", re.IGNORECASE)
+
+
 def sign_in(page: Page, base_url: str, identifier: str) -> None:
     page.goto(base_url + LOGIN_PATH)
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập")
-    page.get_by_label("Số định danh cá nhân, mã số thuế hoặc tên đăng nhập").fill(identifier)
+    # "Tên đăng nhập" alone where citizens sign in only through the national sign-on.
+    page.get_by_label(USERNAME_LABEL).fill(identifier)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     if is_staff_login(identifier):
