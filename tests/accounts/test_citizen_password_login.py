@@ -63,11 +63,11 @@ def test_the_production_default_is_off() -> None:
     import os
     from unittest import mock
 
-    from tthc_portal.settings import base
+    from tthc_portal.settings import identity as identity_settings
 
     with mock.patch.dict(os.environ, {}, clear=False):
         os.environ.pop("TTHC_CITIZEN_PASSWORD_LOGIN", None)
-        reloaded = importlib.reload(base)
+        reloaded = importlib.reload(identity_settings)
     assert reloaded.IDENTITY["CITIZEN_PASSWORD_LOGIN"] is False
 
 
