@@ -15,6 +15,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Self
 
@@ -28,7 +29,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-class ChildServer:
+class ChildServer(ABC):
     """Subclasses name the server, its command and its health path."""
 
     name = "server"
@@ -49,8 +50,9 @@ class ChildServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @abstractmethod
     def command(self) -> list[str]:
-        raise NotImplementedError
+        """The child's argv: our own interpreter running the simulator's module."""
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
