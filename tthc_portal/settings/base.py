@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "oauth2_provider",
     # shared kernel
     "tthc_portal.accounts",
     "tthc_portal.agencies",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "tthc_portal.notifications",
     "tthc_portal.signing",
     "tthc_portal.web",
+    "tthc_portal.api_clients",
     # domain apps
     "procedures",
     "dossiers",
@@ -277,49 +279,8 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# --- REST framework -----------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Every API view without its own throttle_classes: a budget per signed-in
-    # account (per address for anonymous callers) against scripted abuse.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "lookup": "30/min",
-        "anon": "120/min",
-        "user": os.environ.get("TTHC_API_USER_RATE", "600/min"),
-    },
-    # Trust X-Forwarded-For only behind this many proxies (0: use REMOTE_ADDR).
-    "NUM_PROXIES": int(os.environ.get("TTHC_NUM_PROXIES", "0")),
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "TTHC one-stop portal API",
-    "VERSION": "0.1.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI served from the sidecar package: no CDN on these networks.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # Several apps have a "status", "kind" or "channel": name each enum once.
-    "ENUM_NAME_OVERRIDES": {
-        "FeedbackStatusEnum": "feedback.models.pakn.Status",
-        "FeedbackKindEnum": "feedback.models.pakn.Kind",
-        "FeedbackChannelEnum": "feedback.models.pakn.Channel",
-        "FeedbackAlertLevelEnum": "feedback.models.pakn.AlertLevel",
-        "DossierChannelEnum": "dossiers.models.dossier.Channel",
-        "DossierStatusEnum": "dossiers.models.dossier.Status",
-        "DocumentKindEnum": "dossiers.models.documents.DocumentKind",
-        "FeeKindEnum": "procedures.models.catalogue.FeeKind",
-        "VersionStatusEnum": "procedures.models.catalogue.VersionStatus",
-        "TaskStatusEnum": "procedures.models.publication.TaskStatus",
-    },
-}
+# --- REST framework, OpenAPI, integration clients: see api.py ------------------
+from .api import OAUTH2_PROVIDER, REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
 
 # --- Domain configuration (dated rules live in the database; these are the
 # process-wide defaults the domain spec marks as configurable) ----------------
