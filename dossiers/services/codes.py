@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from string import Formatter
 
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tthc_portal.agencies.models import Agency
+from tthc_portal.audit.services import audit_record, model_snapshot
 
 from ..models import DossierCodeFormat
 from . import DossierError
@@ -42,3 +46,75 @@ def dossier_code_allocate(agency: Agency, day: date) -> str:
         yymmdd=day.strftime("%y%m%d"),
         seq=str(sequence).zfill(code_format.sequence_digits),
     )
+
+
+CODE_FORMAT_FIELDS = ["valid_from", "template", "sequence_digits", "source"]
+_PLACEHOLDERS = {"agency", "yymmdd", "seq"}
+
+
+def code_format_check(values: dict, *, today: date, editing_valid_from: date | None) -> dict:
+    """Errors by field. A code must name the unit, the day and the number, or two
+    units (or two days) could issue the same code; a version already in force is
+    history — dossiers carry codes made from it — so only future versions change."""
+    errors: dict[str, str] = {}
+    template = values.get("template") or ""
+    try:
+        names = {name for _text, name, _spec, _conv in Formatter().parse(template) if name}
+    except ValueError:
+        names = None
+    if names is None or names != _PLACEHOLDERS:
+        errors["template"] = _("Mẫu mã phải có đúng ba biến {agency}, {yymmdd} và {seq}.")
+    digits = values.get("sequence_digits") or 0
+    if not 3 <= digits <= 6:
+        errors["sequence_digits"] = _("Số chữ số thứ tự phải từ 3 đến 6.")
+    valid_from = values.get("valid_from")
+    if editing_valid_from is not None and editing_valid_from <= today:
+        errors["valid_from"] = _(
+            "Định dạng này đã áp dụng nên không sửa được; hãy thêm một định dạng mới."
+        )
+    elif valid_from is not None and valid_from <= today:
+        errors["valid_from"] = _("Định dạng mới chỉ áp dụng từ ngày mai trở đi.")
+    return errors
+
+
+@transaction.atomic
+def code_format_save(
+    code_format: DossierCodeFormat | None, *, actor, values: dict, today: date | None = None
+) -> DossierCodeFormat:
+    """Add a dated code format, or change one not yet in force; recorded in the audit log."""
+    today = today or timezone.localdate()
+    if code_format is not None:
+        code_format = DossierCodeFormat.objects.select_for_update().get(pk=code_format.pk)
+    errors = code_format_check(
+        values, today=today, editing_valid_from=code_format.valid_from if code_format else None
+    )
+    if errors:
+        raise ValidationError(errors)
+    before = model_snapshot(code_format, CODE_FORMAT_FIELDS) if code_format else None
+    code_format = code_format or DossierCodeFormat()
+    for field in CODE_FORMAT_FIELDS:
+        setattr(code_format, field, values[field])
+    code_format.save()
+    audit_record(
+        actor=actor,
+        action="dossiers.code_format_changed" if before else "dossiers.code_format_added",
+        target=code_format,
+        before=before,
+        after=model_snapshot(code_format, CODE_FORMAT_FIELDS),
+    )
+    return code_format
+
+
+@transaction.atomic
+def code_format_delete(code_format: DossierCodeFormat, *, actor, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    code_format = DossierCodeFormat.objects.select_for_update().get(pk=code_format.pk)
+    if code_format.valid_from <= today:
+        raise ValidationError(_("Định dạng đã áp dụng không xoá được."))
+    audit_record(
+        actor=actor,
+        action="dossiers.code_format_deleted",
+        target=code_format,
+        before=model_snapshot(code_format, CODE_FORMAT_FIELDS),
+    )
+    code_format.delete()
