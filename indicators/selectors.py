@@ -205,6 +205,7 @@ class UnitScore:
     band: str
     level: int = 0  # band level, see Scheme.band_level
     rank: int = 0
+    of: int = 0  # how many units of the same category were ranked
     delta: Decimal | None = None  # against the previous period of the same kind
 
     @property
@@ -245,6 +246,44 @@ def ranked(scores: list) -> list:
     for index, score in enumerate(ordered):
         same = index and ordered[index - 1].total == score.total
         score.rank = ordered[index - 1].rank if same else index + 1
+        score.of = len(ordered)
+    return ordered
+
+
+def _category(kind: str) -> str:
+    if kind in DEPARTMENT_KINDS:
+        return "departments"
+    if kind in COMMUNE_KINDS:
+        return "communes"
+    return "others"
+
+
+def _peer_totals(period: ReportPeriod) -> dict[str, list[Decimal]]:
+    """Every unit's total in the period by category, for ranks in the full
+    ranking; one grouped query. The province's own unit row is left out, as in
+    the public report (it repeats the pooled province row)."""
+    rows = (
+        IndicatorResult.objects.filter(period=period, agency__isnull=False)
+        .exclude(agency__kind=AgencyKind.PROVINCE, agency__parent__isnull=True)
+        .values("agency_id", "agency__kind")
+        .annotate(total=Sum("score"))
+        .order_by()
+    )
+    peers: dict[str, list[Decimal]] = {}
+    for row in rows:
+        category = _category(row["agency__kind"])
+        peers.setdefault(category, []).append(scoring.round2(row["total"] or ZERO))
+    return peers
+
+
+def ranked_among(scores: list, peers: list[Decimal]) -> list:
+    """The user's units placed in the full ranking of their category: a unit's
+    rank is one more than the number of units with a higher total (the same
+    1, 2, 2, 4 rule as ``ranked``), whoever may see those other units."""
+    ordered = sorted(scores, key=lambda s: (-s.total, s.name))
+    for score in ordered:
+        score.rank = 1 + sum(1 for total in peers if total > score.total)
+        score.of = len(peers)
     return ordered
 
 
@@ -268,6 +307,9 @@ class Dashboard:
     trend: list[TrendPoint]
     previous: ReportPeriod | None
     weakest: list[CriterionRow]  # the headline's criteria losing most points
+    # Categories ("departments", "communes", "others") the user's units belong to:
+    # a department head is not shown an empty commune ranking.
+    covers: frozenset[str] = frozenset()
 
 
 def _previous(period: ReportPeriod, periods: list[ReportPeriod]) -> ReportPeriod | None:
@@ -351,17 +393,23 @@ def dashboard(
         tops = sorted(scope.tops, key=lambda u: u.path)
         headline_id = tops[0].id if tops else None
         headline = score_of(tops[0].id, tops[0].name, tops[0].kind) if tops else None
-    departments, communes, others = [], [], []
+    categories: dict[str, list[UnitScore]] = {"departments": [], "communes": [], "others": []}
+    covers: set[str] = set()
     for unit in scope.units.values():
-        score = None if unit.is_province else score_of(unit.id, unit.name, unit.kind)
-        if score is None:
+        if unit.is_province:
             continue
-        if unit.kind in DEPARTMENT_KINDS:
-            departments.append(score)
-        elif unit.kind in COMMUNE_KINDS:
-            communes.append(score)
-        else:
-            others.append(score)
+        covers.add(_category(unit.kind))
+        score = score_of(unit.id, unit.name, unit.kind)
+        if score is not None:
+            categories[_category(unit.kind)].append(score)
+    if scope.province:
+        # Every unit is in scope: the ranking shown is the full ranking.
+        lists = {key: ranked(scores) for key, scores in categories.items()}
+    else:
+        peers = _peer_totals(period)
+        lists = {
+            key: ranked_among(scores, peers.get(key, [])) for key, scores in categories.items()
+        }
     weakest = []
     if headline is not None:
         rows = criterion_rows(scheme, period, headline_id)
@@ -372,9 +420,10 @@ def dashboard(
         display=display,
         columns=columns,
         headline=headline,
-        departments=ranked(departments),
-        communes=ranked(communes),
-        others=ranked(others),
+        departments=lists["departments"],
+        communes=lists["communes"],
+        others=lists["others"],
+        covers=frozenset(covers),
         trend=_trend(period, headline_id, columns, periods) if headline else [],
         previous=previous_period,
         weakest=weakest,
