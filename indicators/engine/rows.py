@@ -151,7 +151,10 @@ def raw_annotations(
         .order_by()
         .values("dossier")
         .annotate(
-            f=Max(flag(Q(is_digitised=True)))
+            # 4.2 counts a dossier with at least one component file attached through
+            # any channel: uploaded online, scanned at the desk or taken from a data
+            # store (indicators-766.md §3.5), not only the desk's "digitised" flag.
+            f=Max(flag(~Q(file="")))
             + 2 * Max(flag(Q(is_reused=True)))
             + 4 * Max(flag(Q(from_personal_store=True)))
         )
