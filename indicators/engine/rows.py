@@ -203,11 +203,18 @@ def raw_annotations(
         "due": ExpressionWrapper(due, output_field=DateTimeField()),
         # Most dossiers have no supplement request: one hashed look-up decides
         # whether the per-dossier sub-queries run at all.
+        # One rule per setting (indicators-766.md §3.2, "after subtracting supplement
+        # time"): against the original appointment, the calendar time the dossier
+        # waited for the citizen is added to it, as the national formula subtracts it
+        # from the end time; the current appointment was already moved by the
+        # lifecycle by the same pauses (in working time), so nothing is added again.
         "pause": Case(
             When(Exists(requests), then=Subquery(pause, output_field=DurationField())),
             default=None,
             output_field=DurationField(),
-        ),
+        )
+        if rule_set.due_field == DueField.ORIGINAL
+        else Value(None, output_field=DurationField()),
         "n_requests": Case(
             When(Exists(requests), then=Subquery(n_requests, output_field=IntegerField())),
             default=Value(0),
