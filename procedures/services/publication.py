@@ -92,6 +92,13 @@ def ministry_decision_record(
     require_agency_perm(actor, "control_publication", province)
     if not items:
         raise ProcedureError(_("Quyết định phải có ít nhất một thủ tục."))
+    if decision_date > timezone.localdate():
+        # A future date would start every publication deadline late and make the
+        # province's decision look early (criterion 1.1).
+        raise ProcedureError(
+            _("Ngày ban hành quyết định của Bộ (%(date)s) không được sau ngày hôm nay.")
+            % {"date": f"{decision_date:%d/%m/%Y}"}
+        )
     decision = MinistryDecision.objects.create(
         number=number,
         decision_date=decision_date,
@@ -242,6 +249,36 @@ def version_transition_in_task(*, actor, version, action: str, note: str = ""):
     return version
 
 
+def _chairman_dates_check(
+    task: PublicationTask, decision_date: date, effective_date: date, today: date
+) -> None:
+    """The chairman's decision publishes what a ministry decided: it cannot predate
+    that decision, be signed in the future, or take effect before it is signed."""
+    ministry = task.ministry_decision
+    if decision_date > today:
+        raise ProcedureError(
+            _("Ngày quyết định công bố (%(date)s) không được sau ngày hôm nay.")
+            % {"date": f"{decision_date:%d/%m/%Y}"}
+        )
+    if decision_date < ministry.decision_date:
+        raise ProcedureError(
+            _(
+                "Ngày quyết định công bố (%(date)s) không được trước ngày quyết định "
+                "của Bộ %(number)s (%(ministry)s)."
+            )
+            % {
+                "date": f"{decision_date:%d/%m/%Y}",
+                "number": ministry.number,
+                "ministry": f"{ministry.decision_date:%d/%m/%Y}",
+            }
+        )
+    if effective_date < decision_date:
+        raise ProcedureError(
+            _("Ngày có hiệu lực (%(effective)s) không được trước ngày ký quyết định (%(date)s).")
+            % {"effective": f"{effective_date:%d/%m/%Y}", "date": f"{decision_date:%d/%m/%Y}"}
+        )
+
+
 @transaction.atomic
 def task_chairman_decision_record(
     *,
@@ -262,6 +299,7 @@ def task_chairman_decision_record(
             _("Chưa thể ghi nhận quyết định: lãnh đạo đơn vị chưa phê duyệt đủ các thủ tục.")
         )
     today = today or timezone.localdate()
+    _chairman_dates_check(task, decision_date, effective_date, today)
     for item in task.items.select_related("version", "procedure"):
         if item.change_type == ChangeType.ABOLISHED:
             Procedure.objects.filter(pk=item.procedure_id).update(abolished_on=effective_date)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from procedures.demo import seed_publication_tasks
 from procedures.models import (
@@ -148,9 +149,11 @@ def test_draft_edit_submit_approve_and_decide_through_pages(client, demo):
     assert task.status == TaskStatus.APPROVED
 
     login(client, "vanphong")
+    today = timezone.localdate().isoformat()
     response = client.post(
         reverse("procedures:task_decide", args=[task.pk]),
-        {"number": "2001/QĐ-UBND", "decision_date": "2025-12-01", "effective_date": "2025-12-01"},
+        # The demo's ministry decision is a few days old: the chairman signs today.
+        {"number": "2001/QĐ-UBND", "decision_date": today, "effective_date": today},
         follow=True,
     )
     assert "Đã ghi nhận quyết định công bố" in response.content.decode()
