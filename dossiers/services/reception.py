@@ -82,6 +82,15 @@ def _clean_items(items: list[dict]) -> list[dict]:
     return cleaned
 
 
+def reception_request_earlier(dossier: Dossier) -> SupplementRequest | None:
+    """The request for completion already made at reception, if any."""
+    return (
+        SupplementRequest.objects.filter(dossier=dossier, stage=SupplementStage.BEFORE_RECEIPT)
+        .order_by("requested_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def dossier_request_completion(
     *, actor, dossier: Dossier, items: list[dict], note: str = ""
@@ -91,6 +100,17 @@ def dossier_request_completion(
     request_holder: dict = {}
 
     def apply(locked: Dossier):
+        earlier = reception_request_earlier(locked)
+        if earlier is not None:
+            # dossier-lifecycle §4: one consolidated request before receipt; after the
+            # citizen brings the papers back the desk receives or refuses.
+            raise DossierError(
+                _(
+                    "Hồ sơ đã được yêu cầu bổ sung một lần lúc %(time)s; không lập phiếu "
+                    "yêu cầu bổ sung lần thứ hai. Hãy tiếp nhận hoặc từ chối tiếp nhận."
+                )
+                % {"time": f"{timezone.localtime(earlier.requested_at):%H:%M %d/%m/%Y}"}
+            )
         request_holder["request"] = SupplementRequest.objects.create(
             dossier=locked, stage=SupplementStage.BEFORE_RECEIPT, items=cleaned, note=note,
             requested_by=actor, requested_at=timezone.now(),

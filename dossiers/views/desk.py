@@ -35,7 +35,12 @@ from ..forms_desk import (
 from ..models import Dossier, Status
 from ..services import DossierError
 from ..services.fees import dossier_fee_items
-from ..services.reception import dossier_receive, dossier_refuse, dossier_request_completion
+from ..services.reception import (
+    dossier_receive,
+    dossier_refuse,
+    dossier_request_completion,
+    reception_request_earlier,
+)
 from ..services.submission import (
     EDITABLE_STATUSES,
     component_attach,
@@ -219,6 +224,7 @@ def _check_page(
         "documents": list(dossier.documents.all()),
         "document_template": select_template(DOCUMENT_STATUS_TEMPLATES),
         "supplement_requests": list(dossier.supplement_requests.all()),
+        "completion_requested": reception_request_earlier(dossier),
         "digitise_form": forms.get("digitise_form") or DigitiseForm(requirements=requirements),
         "completion_form": forms.get("completion_form")
         or CompletionRequestForm(requirements=requirements, missing=missing),
