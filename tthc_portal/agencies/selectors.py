@@ -75,6 +75,9 @@ def staff_with_role(agency: Agency, role: str):
         .objects.filter(
             memberships__agency_id__in=agency_ids, memberships__role=role, is_active=True
         )
+        # Integration clients' service accounts hold roles for their rights only:
+        # nobody notifies, assigns or asks them to sign.
+        .filter(api_client__isnull=True)
         .distinct()
     )
 

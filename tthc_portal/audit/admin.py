@@ -7,9 +7,17 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only, even for superusers."""
 
-    list_display = ("at", "actor_repr", "action", "target_type", "target_repr", "request_id")
+    list_display = (
+        "at",
+        "actor_repr",
+        "action",
+        "target_type",
+        "target_repr",
+        "request_id",
+        "via_client",
+    )
     list_filter = ("action", "target_type")
-    search_fields = ("actor_repr", "target_repr", "target_id", "request_id")
+    search_fields = ("actor_repr", "target_repr", "target_id", "request_id", "via_client")
     date_hierarchy = "at"
     list_select_related = ("target_type",)
 

@@ -41,6 +41,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
+    # The OAuth2 client id when the request carried an integration token: the
+    # actor is then that client's service account.
+    via_client = models.CharField(_("hệ thống kết nối"), max_length=100, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from .middleware import current_request_id
+from .middleware import current_api_client, current_request_id
 from .models import AuditEvent
 
 
@@ -52,6 +52,7 @@ def audit_record(
         before=_jsonable(before),
         after=_jsonable(after),
         request_id=current_request_id(),
+        via_client=current_api_client(),
     )
 
 

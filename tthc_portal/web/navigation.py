@@ -59,6 +59,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "accounts:second_factor_admin",
         frozenset({Role.ADMINISTRATOR}),
     ),
+    NavItem(_("Hệ thống kết nối API"), "api_clients:list", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("Lịch làm việc"), "workdays:list", ALL_STAFF),
     NavItem(_("Tính hạn xử lý"), "workdays:calculator", ALL_STAFF),
 )

@@ -12,7 +12,10 @@ from tthc_portal.accounts.models import UserKind
 
 
 def staff_users(users: QuerySet) -> QuerySet:
-    return users.filter(Q(kind=UserKind.STAFF) | Q(is_staff=True) | Q(is_superuser=True))
+    # Service accounts of integration clients never sign in on pages: no second factor.
+    return users.filter(Q(kind=UserKind.STAFF) | Q(is_staff=True) | Q(is_superuser=True)).filter(
+        api_client__isnull=True
+    )
 
 
 def recovery_codes_left(user) -> int:
