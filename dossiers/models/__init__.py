@@ -7,6 +7,7 @@ from .documents import (
     SourceForm,
 )
 from .dossier import (
+    CLOSED_WITHOUT_RESULT,
     FLAGGED,
     OPEN_STATUSES,
     TERMINAL_STATUSES,
@@ -24,6 +25,7 @@ from .processing import Apology, DossierStep, StepKind, StepOutcome, SweepMark, 
 from .supplements import SupplementRequest, SupplementStage, SupplementState
 
 __all__ = [
+    "CLOSED_WITHOUT_RESULT",
     "FLAGGED",
     "OPEN_STATUSES",
     "TERMINAL_STATUSES",

@@ -51,6 +51,10 @@ TERMINAL_STATUSES = (
 )
 
 
+# Ended without a result: nothing is owed any more (open payment requests are cancelled).
+CLOSED_WITHOUT_RESULT = (Status.REFUSED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED)
+
+
 def new_lookup_token() -> str:
     return secrets.token_urlsafe(16)
 

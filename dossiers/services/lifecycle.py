@@ -13,7 +13,7 @@ from tthc_portal.agencies.selectors import agency_perms_held
 from tthc_portal.audit.services import audit_record
 from tthc_portal.notifications.services import notify_from_template
 
-from ..models import Dossier, StatusHistory
+from ..models import CLOSED_WITHOUT_RESULT, Dossier, StatusHistory
 from ..signals import dossier_transitioned
 from ..workflow import TRANSITIONS
 from . import DossierError
@@ -111,6 +111,11 @@ def dossier_transition(
         before={"status": before},
         after={"status": locked.status, "note": note, **{f: getattr(locked, f) for f in fields}},
     )
+    if locked.status in CLOSED_WITHOUT_RESULT and before not in CLOSED_WITHOUT_RESULT:
+        # A withdrawn, refused, stopped or ineligible dossier owes nothing more.
+        from .payments import payments_cancel_open
+
+        payments_cancel_open(locked, actor=actor, reason=action)
     dossier_transitioned.send(
         sender=Dossier, dossier=locked, history=history, action=action, before=before
     )

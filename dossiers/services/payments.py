@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from tthc_portal.audit.services import audit_record
 from tthc_portal.web.checks import demo_parts_allowed
 
-from ..models import DocumentKind, Dossier, GatewayFlag, Payment, PaymentStatus
+from ..models import (
+    CLOSED_WITHOUT_RESULT,
+    DocumentKind,
+    Dossier,
+    GatewayFlag,
+    Payment,
+    PaymentStatus,
+)
 from ..signals import dossier_header_changed
 from . import DossierError
 from .documents import document_issue
@@ -121,6 +128,8 @@ def _forget_gateway(*, setting: str, **_kwargs) -> None:
 @transaction.atomic
 def payment_request(*, dossier: Dossier) -> Payment | None:
     """Open the dossier's payment for its fee list (None when nothing is owed)."""
+    if dossier.status in CLOSED_WITHOUT_RESULT:
+        return None  # closed: nothing is owed
     items = dossier_fee_items(dossier)
     amount = sum(item["amount_vnd"] for item in items)
     if amount <= 0:
@@ -149,6 +158,26 @@ def payment_request(*, dossier: Dossier) -> Payment | None:
     return payment
 
 
+class PaymentRefused(DossierError):
+    """A gateway confirmed a payment the portal had cancelled."""
+
+
+def payments_cancel_open(dossier: Dossier, *, actor, reason: str) -> int:
+    """Cancel the dossier's open payment requests (inside the caller's transaction)."""
+    cancelled = 0
+    for payment in dossier.payments.select_for_update().filter(status=PaymentStatus.REQUESTED):
+        payment.status = PaymentStatus.CANCELLED
+        payment.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="payment.cancelled",
+            target=dossier,
+            after={"payment": str(payment.reference), "because": reason},
+        )
+        cancelled += 1
+    return cancelled
+
+
 @transaction.atomic
 def payment_confirm(*, payment_id: int, confirmation: Confirmation) -> Payment:
     """Apply a verified gateway answer exactly once (every gateway goes through here).
@@ -163,6 +192,13 @@ def payment_confirm(*, payment_id: int, confirmation: Confirmation) -> Payment:
     )
     if payment is None:
         raise DossierError(_("Không tìm thấy giao dịch thanh toán."))
+    if payment.status == PaymentStatus.CANCELLED and confirmation.paid:
+        # The dossier was closed before the money arrived: the confirmation is
+        # refused, so the gateway reverses the charge rather than the portal
+        # keeping a fee for a dossier it will not process.
+        raise PaymentRefused(
+            _("Hồ sơ đã kết thúc nên yêu cầu thanh toán đã bị hủy; giao dịch bị từ chối.")
+        )
     if payment.status != PaymentStatus.REQUESTED:
         return payment
     if confirmation.amount_vnd != payment.amount_vnd:
