@@ -24,7 +24,14 @@ from .models import Dossier, DossierStep, SupplementRequest, SupplementState
 
 # --- worklist filters --------------------------------------------------------------------
 
-SCOPES = {"cua-toi": "mine", "don-vi": "agency", "cho-phan-cong": "unassigned"}
+# "y-kien": the unit's answered consultations (the record a consulted unit keeps).
+ANSWERED_SCOPE_SLUG = "y-kien"
+SCOPES = {
+    "cua-toi": "mine",
+    "don-vi": "agency",
+    "cho-phan-cong": "unassigned",
+    ANSWERED_SCOPE_SLUG: "answered",
+}
 BUCKETS = {
     "qua-han": "overdue",
     "sap-den-han": "due_soon",
@@ -383,6 +390,7 @@ class WithdrawForm(forms.Form):
 
 
 __all__ = [
+    "ANSWERED_SCOPE_SLUG",
     "PAGE_SIZES",
     "ApologyForm",
     "ApproveForm",

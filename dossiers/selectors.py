@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tthc_portal.agencies.selectors import agencies_for_user
@@ -30,27 +30,58 @@ def dossiers_for_staff(user, perm: str = "view_agency_records") -> QuerySet[Doss
     return _base().filter(Q(receiving_agency__in=agencies) | Q(processing_agency__in=agencies))
 
 
-def dossiers_visible_to(user) -> QuerySet[Dossier]:
-    """Own dossiers for applicants; for staff, their agencies' dossiers and those
-    on which their agency was consulted."""
-    if not user.is_authenticated:
-        return Dossier.objects.none()
-    from .models import DossierStep
+def _handling_q(user) -> Q:
+    """Dossiers the user's agencies handle: received or resolved there, or with a
+    workflow step at one of them. A consultation is not handling."""
+    from .models import DossierStep, StepKind
 
     agencies = agencies_for_user(user, "view_agency_records")
-    consulted = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
-    return _base().filter(
-        Q(applicant=user)
-        | Q(receiving_agency__in=agencies)
-        | Q(processing_agency__in=agencies)
-        | Exists(consulted)
+    workflow_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=agencies).exclude(
+        kind=StepKind.CONSULT
+    )
+    return (
+        Q(receiving_agency__in=agencies) | Q(processing_agency__in=agencies) | Exists(workflow_step)
     )
 
 
-def dossier_for_user(user, pk: int) -> Dossier:
+def _consulted_q(user) -> Q:
+    """Dossiers on which the user's unit is asked for an opinion now: only its
+    specialists and heads (who may answer), and only until it has answered."""
+    from .models import DossierStep, StepKind
+
+    answering = agencies_for_user(user, "process_dossiers")
+    open_consultation = DossierStep.objects.filter(
+        dossier=OuterRef("pk"), kind=StepKind.CONSULT, completed_at__isnull=True,
+        agency__in=answering,
+    )  # fmt: skip
+    return Exists(open_consultation)
+
+
+def dossiers_visible_to(user, *, consultations: bool = True) -> QuerySet[Dossier]:
+    """Own dossiers for applicants; for staff, the dossiers their agencies
+    handle and — with ``consultations`` — those their unit is consulted on
+    right now (read-only: see ``dossier_access``)."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    scope = Q(applicant=user) | _handling_q(user)
+    if consultations:
+        scope |= _consulted_q(user)
+    return _base().filter(scope)
+
+
+def dossier_access(queryset: QuerySet[Dossier], user) -> QuerySet[Dossier]:
+    """Annotate ``handled``: False when the user reaches a dossier only through
+    an open consultation (read and answer, nothing else)."""
+    if not user.is_authenticated:
+        return queryset
+    return queryset.annotate(handled=ExpressionWrapper(_handling_q(user), BooleanField()))
+
+
+def dossier_for_user(user, pk: int, *, consultations: bool = True) -> Dossier:
     """Raises Dossier.DoesNotExist (→ 404) for anything the user may not see,
-    so a guess never reveals whether a dossier exists."""
-    return dossiers_visible_to(user).get(pk=pk)
+    so a guess never reveals whether a dossier exists. ``consultations=False``
+    for anything that changes the dossier: a consulted unit only reads it."""
+    return dossiers_visible_to(user, consultations=consultations).get(pk=pk)
 
 
 def desk_queue(user, *, status: str | None = None, overdue_only: bool = False) -> QuerySet[Dossier]:

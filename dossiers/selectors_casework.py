@@ -33,7 +33,7 @@ from .models import (
     SupplementRequest,
     SupplementState,
 )
-from .selectors import dossiers_visible_to
+from .selectors import dossier_access, dossiers_visible_to
 from .services.apology import apology_allowed
 from .services.overdue import thresholds
 from .services.processing import approval_step_id, assignable_staff
@@ -59,12 +59,14 @@ def staff_agencies(user) -> QuerySet[Agency]:
 def staff_dossier(user, pk: int) -> Dossier:
     """One dossier for the processing page; ``DoesNotExist`` (→ 404) otherwise.
 
-    Staff see their agencies' dossiers and those their agency was consulted
-    on. The user's own applications are excluded: nobody processes their own
-    dossier, and a citizen never reaches this page.
+    Staff see their agencies' dossiers and, while their unit's opinion is
+    awaited, the specialists and heads of a consulted unit (``handled`` is
+    then False: they read and answer, nothing else). The user's own
+    applications are excluded: nobody processes their own dossier, and a
+    citizen never reaches this page.
     """
     return (
-        dossiers_visible_to(user)
+        dossier_access(dossiers_visible_to(user), user)
         .exclude(applicant=user)
         .select_related(
             "processing_agency",
@@ -117,6 +119,9 @@ class Casework:
     """What one user may do on one dossier now."""
 
     step: DossierStep | None
+    # False for a consulted unit's specialist or head: read and answer only.
+    handled: bool = True
+    can_print_control_sheet: bool = False
     holder: bool = False
     head: bool = False
     desk: bool = False
@@ -182,6 +187,24 @@ def _assignable_for(dossier: Dossier, workflow_step: WorkflowStep) -> list:
     return list(assignable_staff(probe))
 
 
+def _processing_agencies(dossier: Dossier, step: DossierStep | None) -> list[Agency]:
+    """Where the processing capability counts on this dossier: the receiving and
+    resolving units, and the unit of its current workflow step."""
+    agencies = _dossier_agencies(dossier)
+    if step is not None and step.kind == StepKind.WORKFLOW and step.agency not in agencies:
+        agencies.append(step.agency)
+    return agencies
+
+
+def may_print_control_sheet(user, dossier: Dossier) -> bool:
+    """Form 06 is the handling agency's record: its processing staff print it,
+    never a consulted unit (``dossier.handled`` from ``staff_dossier``)."""
+    if not getattr(dossier, "handled", True):
+        return False
+    step = dossier.current_step if dossier.current_step_id else None
+    return _Perms(user).any("process_dossiers", _processing_agencies(dossier, step))
+
+
 def casework_for(user, dossier: Dossier) -> Casework:
     perms = _Perms(user)
     agencies = _dossier_agencies(dossier)
@@ -191,12 +214,22 @@ def casework_for(user, dossier: Dossier) -> Casework:
         .order_by("started_at", "pk")
     )
     step = next((s for s in open_steps if s.kind != StepKind.CONSULT), None)
-    work = Casework(step=step)
-    work.head = perms.any("approve_dossiers", agencies)
-    work.desk = perms.any(DESK_PERM, agencies)
+    work = Casework(step=step, handled=getattr(dossier, "handled", True))
     work.consultations = [s for s in open_steps if s.kind == StepKind.CONSULT]
     if dossier.status in CONSULT_ANSWER_STATUSES:
         work.answerable = [s for s in work.consultations if may_hold(user, s, perms.has)]
+    if not work.handled:
+        # A consulted unit reads the dossier to answer its own question; every
+        # other action belongs to the handling agency (issue 18 item 7).
+        work.consultations = [
+            s for s in work.consultations if perms.has("process_dossiers", s.agency)
+        ]
+        return work
+    work.can_print_control_sheet = perms.any(
+        "process_dossiers", _processing_agencies(dossier, step)
+    )
+    work.head = perms.any("approve_dossiers", agencies)
+    work.desk = perms.any(DESK_PERM, agencies)
     work.supplement_draft = next(
         (r for r in dossier.supplement_requests.all() if r.state == SupplementState.DRAFT), None
     )
@@ -324,6 +357,7 @@ __all__ = [
     "desk_returns",
     "dossier_apology",
     "dossier_light",
+    "may_print_control_sheet",
     "signed_result_report",
     "staff_agencies",
     "staff_dossier",

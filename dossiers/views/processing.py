@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,11 +23,13 @@ from django.views.decorators.http import require_POST, require_safe
 from tthc_portal.accounts.second_factor.services import second_factor_is_recent
 from tthc_portal.signing.services import SigningError
 
+from ..forms_processing import ANSWERED_SCOPE_SLUG as ANSWERED
 from ..models import DocumentKind, Dossier, Status
 from ..selectors_casework import (
     casework_for,
     dossier_apology,
     dossier_light,
+    may_print_control_sheet,
     signed_result_report,
     staff_dossier,
 )
@@ -41,13 +44,20 @@ DOCUMENT_FRAGMENT = "dossiers/documents/_status.html"
 RESULT_STATUSES = (Status.RESULT_READY, Status.RETURNED, Status.ARCHIVED)
 # Actions that sign the result with the agency's certificate (decisions.dossier_approve).
 REAUTH_ACTIONS = frozenset({"approve"})
+# What a consulted unit may do on the dossier it reads (issue 18 item 7).
+CONSULTED_ACTIONS = frozenset({"answer"})
 
 
-def dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+def dossier_or_404(request: HttpRequest, pk: int, action: str = "") -> Dossier:
+    """The dossier as the user sees it; for an ``action`` other than answering a
+    consultation, only a dossier the user's agency handles (else 404)."""
     try:
-        return staff_dossier(request.user, pk)
+        dossier = staff_dossier(request.user, pk)
     except Dossier.DoesNotExist:
         raise Http404(_("Không tìm thấy hồ sơ.")) from None
+    if action and action not in CONSULTED_ACTIONS and not dossier.handled:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier
 
 
 def page_url(dossier: Dossier, anchor: str = "") -> str:
@@ -106,7 +116,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = ACTIONS_BY_NAME.get(action)
     if spec is None:
         raise Http404
-    dossier = dossier_or_404(request, pk)
+    dossier = dossier_or_404(request, pk, action)
     if action in REAUTH_ACTIONS and not second_factor_is_recent(request):
         # Signing a result is the one act that needs a fresh second factor.
         messages.warning(request, _("Vui lòng nhập lại mã xác thực trước khi ký kết quả."))
@@ -123,18 +133,24 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         message = spec.run(request.user, dossier, form.cleaned_data)
     except (DossierError, SigningError) as failure:
         return render_page(
-            request, dossier_or_404(request, pk), failed=action, form=form,
+            request, dossier_or_404(request, pk, action), failed=action, form=form,
             error=service_error(failure), status=400,
         )  # fmt: skip
     messages.success(request, message)
+    if not dossier.handled:
+        # Answered: the dossier is closed to the consulted unit; its record stays.
+        return redirect(f"{reverse('processing:worklist')}?{urlencode({'pham_vi': ANSWERED})}")
     return redirect(page_url(dossier, spec.anchor))
 
 
 @login_required
 @require_POST
 def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    """Print form 06 as it stands now: a new paper each time (the sheet grows)."""
-    dossier = dossier_or_404(request, pk)
+    """Print form 06 as it stands now: a new paper each time (the sheet grows).
+    Only the handling agency's processing staff print it."""
+    dossier = dossier_or_404(request, pk, "control_sheet")
+    if not may_print_control_sheet(request.user, dossier):
+        raise PermissionDenied(_("Chỉ cán bộ xử lý hồ sơ được in phiếu kiểm soát."))
     document_issue(dossier, DocumentKind.CONTROL_SHEET)
     messages.success(
         request,

@@ -17,17 +17,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from tthc_portal.agencies.selectors import agencies_for_user
+from tthc_portal.agencies.selectors import agency_perms_held
 
-from ..forms_processing import PAGE_SIZES, SCOPES, WorklistFilterForm
+from ..forms_processing import ANSWERED_SCOPE_SLUG, PAGE_SIZES, SCOPES, WorklistFilterForm
 from ..selectors_casework import staff_agencies
-from ..selectors_processing import CountedPaginator, summary_count, worklist, worklist_summary
+from ..selectors_processing import (
+    CountedPaginator,
+    answered_consultations,
+    summary_count,
+    worklist,
+    worklist_summary,
+)
 from ..services.overdue import thresholds
 
 TABS = (
     ("cua-toi", _("Việc của tôi")),
     ("don-vi", _("Hàng đợi của đơn vị")),
     ("cho-phan-cong", _("Chờ phân công")),
+    (ANSWERED_SCOPE_SLUG, _("Ý kiến đã trả lời")),
 )
 
 
@@ -38,11 +45,24 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     agencies = list(staff_agencies(request.user))
     if not agencies:
         raise PermissionDenied(_("Trang này dành cho cán bộ xử lý hồ sơ."))
-    can_assign = agencies_for_user(request.user, "assign_dossiers").exists()
+    # Every role's rights include view_agency_records: one query over the units
+    # listed above tells both. Only a unit's specialists and heads answer
+    # consultations, and keep their record.
+    held = agency_perms_held(request.user, [agency.pk for agency in agencies])
+    can_assign, answers = "assign_dossiers" in held, "process_dossiers" in held
     filters = WorklistFilterForm(request.GET, agencies=staff_agencies(request.user))
     values = filters.values()
-    if values["scope"] == "unassigned" and not can_assign:
+    if (values["scope"] == "unassigned" and not can_assign) or (
+        values["scope"] == "answered" and not answers
+    ):
         values.update(scope="mine", scope_slug="cua-toi")
+    tabs = [
+        (slug, label)
+        for slug, label in TABS
+        if (SCOPES[slug] != "unassigned" or can_assign) and (SCOPES[slug] != "answered" or answers)
+    ]
+    if values["scope"] == "answered":
+        return _answered_page(request, values, tabs)
     now = timezone.now()
     steps = worklist(
         request.user, scope=values["scope"], bucket=values["bucket"], agency=values["agency"],
@@ -58,9 +78,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "values": values,
-        "tabs": [
-            (slug, label) for slug, label in TABS if SCOPES[slug] != "unassigned" or can_assign
-        ],
+        "tabs": tabs,
         "several_agencies": len(agencies) > 1,
         "can_assign": can_assign,
         "page_sizes": PAGE_SIZES,
@@ -72,6 +90,19 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
         "horizon": thresholds(now)[0],
     }
     return render(request, "dossiers/processing/worklist.html", context)
+
+
+def _answered_page(request: HttpRequest, values: dict, tabs: list) -> HttpResponse:
+    """The unit's answered consultations: request and answer, without the dossier."""
+    rows = answered_consultations(request.user, query=values["query"])
+    page = CountedPaginator(rows, values["per_page"]).get_page(request.GET.get("trang"))
+    context = {
+        "values": values,
+        "tabs": tabs,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+    }
+    return render(request, "dossiers/processing/consultations_answered.html", context)
 
 
 __all__ = ["worklist_page"]
