@@ -24,7 +24,7 @@ from tthc_portal.accounts.second_factor.services import second_factor_is_recent
 from tthc_portal.signing.services import SigningError
 
 from ..forms_processing import ANSWERED_SCOPE_SLUG as ANSWERED
-from ..models import DocumentKind, Dossier, Status
+from ..models import DocumentKind, Dossier, DossierStep, Status
 from ..selectors_casework import (
     casework_for,
     dossier_apology,
@@ -37,6 +37,7 @@ from ..selectors_processing import dossier_steps
 from ..services import DossierError
 from ..services.decisions import supplement_warning
 from ..services.documents import document_issue
+from ..services.steps import open_step
 from .errors import form_error, service_error
 from .processing_actions import ACTIONS_BY_NAME, form_for, forms_for
 
@@ -131,6 +132,12 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )
     try:
         message = spec.run(request.user, dossier, form.cleaned_data)
+    except PermissionDenied:
+        # A page opened before its step was reassigned or moved on: say who holds
+        # the dossier now instead of a bare "no access". Any other refusal stays 403.
+        if not step_moved_away(request.user, form.cleaned_data.get("step")):
+            raise
+        return step_moved_on(request, dossier_or_404(request, pk))
     except (DossierError, SigningError) as failure:
         return render_page(
             request, dossier_or_404(request, pk, action), failed=action, form=form,
@@ -141,6 +148,29 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         # Answered: the dossier is closed to the consulted unit; its record stays.
         return redirect(f"{reverse('processing:worklist')}?{urlencode({'pham_vi': ANSWERED})}")
     return redirect(page_url(dossier, spec.anchor))
+
+
+def step_moved_away(user, step) -> bool:
+    """The step the form was about is no longer this user's: finished, or now
+    assigned to someone else."""
+    step_id = getattr(step, "pk", step)
+    if not step_id:
+        return False
+    current = DossierStep.objects.filter(pk=step_id).values("completed_at", "assignee_id").first()
+    if current is None:
+        return False
+    return current["completed_at"] is not None or current["assignee_id"] not in (None, user.pk)
+
+
+def step_moved_on(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    step = open_step(dossier)
+    context = {
+        "dossier": dossier,
+        "step": step,
+        "holder": step.assignee.display_name if step and step.assignee_id else "",
+        "holder_agency": step.agency.name if step else "",
+    }
+    return render(request, "dossiers/processing/moved_on.html", context, status=409)
 
 
 @login_required
