@@ -29,6 +29,7 @@ QUEUE_STATUS_CHOICES = [
     ("", _("Tất cả")),
     (Status.SUBMITTED, _("Chờ tiếp nhận")),
     (Status.AWAITING_COMPLETION, _("Chờ bổ sung trước khi tiếp nhận")),
+    (Status.RECEIVED, _("Đã tiếp nhận, chờ chuyển xử lý")),
 ]
 CHANNEL_FILTER_CHOICES = [("", _("Mọi kênh")), *Channel.choices]
 COUNTER_CHANNEL_CHOICES = [

@@ -84,13 +84,17 @@ def dossier_for_user(user, pk: int, *, consultations: bool = True) -> Dossier:
     return dossiers_visible_to(user, consultations=consultations).get(pk=pk)
 
 
+DESK_HELD_STATUSES = (Status.SUBMITTED, Status.AWAITING_COMPLETION, Status.RECEIVED)
+
+
 def desk_queue(user, *, status: str | None = None, overdue_only: bool = False) -> QuerySet[Dossier]:
-    """Online and postal dossiers waiting at the user's desks, oldest first.
+    """Dossiers the user's desks hold, oldest first: waiting for reception, sent
+    back for completion, and received but not yet transferred for processing.
 
     ``reception_due_at`` was computed on submission (8 working hours by
     default), so "waiting too long" is a plain indexed comparison.
     """
-    statuses = [status] if status else [Status.SUBMITTED, Status.AWAITING_COMPLETION]
+    statuses = [status] if status else list(DESK_HELD_STATUSES)
     queue = dossiers_for_staff(user, "receive_dossiers").filter(status__in=statuses)
     if overdue_only:
         # Only dossiers still waiting for the desk: a completion request stops that clock.

@@ -73,6 +73,7 @@ class QueueSummary:
     waiting: int
     overdue: int
     awaiting_completion: int
+    awaiting_transfer: int
 
 
 def desk_queue_summary(user, now: datetime | None = None) -> QueueSummary:
@@ -85,6 +86,7 @@ def desk_queue_summary(user, now: datetime | None = None) -> QueueSummary:
             waiting=Count("pk", filter=Q(status=Status.SUBMITTED)),
             overdue=Count("pk", filter=overdue_q(now)),
             awaiting_completion=Count("pk", filter=Q(status=Status.AWAITING_COMPLETION)),
+            awaiting_transfer=Count("pk", filter=Q(status=Status.RECEIVED)),
         )
     )
     return QueueSummary(**counts)
