@@ -9,17 +9,18 @@ lookup runs exactly one query whatever the outcome, so a guess cannot tell
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import WorkflowStep
+from tthc_portal.cache_safety import CacheUnavailable, counter_hit, counter_peek
 
 from .models import (
     DocumentKind,
@@ -34,6 +35,9 @@ from .selectors import dossiers_for_applicant, dossiers_for_staff
 # --- public status lookup -------------------------------------------------------------
 
 LOOKUP_WINDOW_SECONDS = 10 * 60
+# The two per-address budgets (see lookup_attempt_register).
+LOOKUP_FORM = "form"
+LOOKUP_QR = "qr"
 # Compared against when no dossier matched, so both branches do the same work.
 _NO_DIGITS = "\x00\x00\x00\x00"
 RESULT_STATUSES = (Status.RESULT_READY, Status.RETURNED)
@@ -140,9 +144,14 @@ def _public_status(dossier: Dossier) -> PublicStatus:
 
 
 def public_status_by_code(code: str, last4: str) -> PublicStatus | None:
-    """None for an unknown code, a wrong second factor or an unfindable dossier."""
+    """None for an unknown code, a wrong second factor or an unfindable dossier.
+
+    A miss is counted against the typed code (see ``lookup_code_open``), the
+    same way whatever the reason, so the counter reveals nothing either.
+    """
     dossier = _lookup_queryset().filter(code=(code or "").strip().upper()).first()
     if not _second_factor_ok(dossier, last4):
+        lookup_code_failure_register(code)
         return None
     return _public_status(dossier)  # type: ignore[arg-type]
 
@@ -153,21 +162,45 @@ def public_status_by_token(token: str) -> PublicStatus | None:
     return _public_status(dossier) if dossier is not None else None
 
 
-def lookup_attempt_register(ip: str) -> bool:
+def _code_key(code: str) -> str:
+    # The same normalisation as the form and the API serializer: a guess typed
+    # with spaces or in lower case counts against the same code.
+    return "dossiers:lookup:code:" + "".join((code or "").split()).upper()[:64]
+
+
+def lookup_attempt_register(ip: str, *, channel: str = LOOKUP_FORM) -> bool:
     """Count one lookup from ``ip``; False once the 10-minute allowance is spent.
 
-    Fixed window started by the first attempt (atomic ``add`` + ``incr`` on
-    the shared cache). Touches the cache only, never the database.
+    Two budgets per address: the form and the API share one
+    (``LOOKUP_ATTEMPTS_PER_10_MIN``); QR links have their own
+    (``LOOKUP_QR_ATTEMPTS_PER_10_MIN``), because a link already carries its
+    secret and one office or mobile NAT must not block every QR link behind it.
+    Fixed window started by the first attempt, in the shared cache only.
+    Raises :class:`CacheUnavailable` when it cannot count (callers refuse).
     """
-    limit = int(settings.TTHC.get("LOOKUP_ATTEMPTS_PER_10_MIN", 10))
-    key = f"dossiers:lookup:{ip or 'unknown'}"
-    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
-        count = 1
-    return count <= limit
+    if channel == LOOKUP_QR:
+        limit = int(settings.TTHC.get("LOOKUP_QR_ATTEMPTS_PER_10_MIN", 30))
+    else:
+        limit = int(settings.TTHC.get("LOOKUP_ATTEMPTS_PER_10_MIN", 10))
+    key = f"dossiers:lookup:{channel}:{ip or 'unknown'}"
+    return counter_hit(key, LOOKUP_WINDOW_SECONDS) <= limit
+
+
+def lookup_code_open(code: str) -> bool:
+    """False while the code has had too many wrong answers in the window, from
+    any addresses (``LOOKUP_CODE_FAILURES_PER_10_MIN``): rotating addresses
+    cannot go on guessing one code's 4 digits. Keyed on the typed code, so it
+    tells nothing about whether the code exists. Raises CacheUnavailable."""
+    limit = int(settings.TTHC.get("LOOKUP_CODE_FAILURES_PER_10_MIN", 5))
+    return counter_peek(_code_key(code)) < limit
+
+
+def lookup_code_failure_register(code: str) -> None:
+    """Count one wrong answer against ``code`` (right answers never count, so
+    the owner checking often is not locked out)."""
+    # Unavailable: the next attempt's check cannot read the counter either and refuses.
+    with contextlib.suppress(CacheUnavailable):
+        counter_hit(_code_key(code), LOOKUP_WINDOW_SECONDS)
 
 
 # --- payments -------------------------------------------------------------------------

@@ -27,3 +27,12 @@ def recompute_period_task(run_id: int) -> str:
     from .services.periods import run_execute
 
     return run_execute(run_id=run_id).status
+
+
+@shared_task(name="indicators.tasks.recompute_runs_requeue")
+def recompute_runs_requeue_task() -> int:
+    """Beat job: queued recomputations whose job never reached a worker (broker
+    down when they were asked for) are sent again; a run is claimed only once."""
+    from .services.periods import recompute_runs_requeue
+
+    return len(recompute_runs_requeue())

@@ -2,7 +2,10 @@
 
 A wrong code, a wrong second factor and an unknown or unfindable dossier all
 get the same page, the same status and the same single query. Attempts are
-counted per IP address in the cache; past the allowance the answer is 429.
+counted in the cache: per address (the form and the QR links on separate
+budgets) and wrong answers per code; past an allowance the answer is 429. When
+the counters cannot be read (cache down) the lookup refuses with 503: it fails
+closed rather than letting guesses through uncounted.
 """
 
 from __future__ import annotations
@@ -13,10 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from tthc_portal.cache_safety import CacheUnavailable
+from tthc_portal.web.views import counters_unavailable
+
 from ..forms_public import LookupForm
 from ..selectors_public import (
+    LOOKUP_FORM,
+    LOOKUP_QR,
     LOOKUP_WINDOW_SECONDS,
     lookup_attempt_register,
+    lookup_code_open,
     public_status_by_code,
     public_status_by_token,
 )
@@ -29,15 +38,22 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""
 
 
-def _throttled(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request,
-        "dossiers/public/throttled.html",
-        {"minutes": LOOKUP_WINDOW_SECONDS // 60},
-        status=429,
-    )
+def _throttled(request: HttpRequest, *, code_locked: bool = False) -> HttpResponse:
+    template = "errors/lookup_code_locked.html" if code_locked else "dossiers/public/throttled.html"
+    response = render(request, template, {"minutes": LOOKUP_WINDOW_SECONDS // 60}, status=429)
     response["Retry-After"] = str(LOOKUP_WINDOW_SECONDS)
     return response
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    return counters_unavailable(
+        request,
+        title=_("Tra cứu tạm thời gián đoạn"),
+        message=_(
+            "Hệ thống tra cứu đang gặp sự cố kỹ thuật nên tạm dừng tra cứu để bảo vệ "
+            "thông tin hồ sơ. Vui lòng thử lại sau ít phút."
+        ),
+    )
 
 
 @never_cache
@@ -45,9 +61,14 @@ def _throttled(request: HttpRequest) -> HttpResponse:
 def lookup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, LOOKUP_TEMPLATE, {"form": LookupForm()})
-    if not lookup_attempt_register(client_ip(request)):
-        return _throttled(request)
     form = LookupForm(request.POST)
+    try:
+        if not lookup_attempt_register(client_ip(request), channel=LOOKUP_FORM):
+            return _throttled(request)
+        if form.is_valid() and not lookup_code_open(form.cleaned_data["code"]):
+            return _throttled(request, code_locked=True)
+    except CacheUnavailable:
+        return _unavailable(request)
     if not form.is_valid():
         return render(request, LOOKUP_TEMPLATE, {"form": form})
     result = public_status_by_code(form.cleaned_data["code"], form.cleaned_data["last4"])
@@ -67,8 +88,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def lookup_token(request: HttpRequest, token: str) -> HttpResponse:
-    if not lookup_attempt_register(client_ip(request)):
-        return _throttled(request)
+    try:
+        if not lookup_attempt_register(client_ip(request), channel=LOOKUP_QR):
+            return _throttled(request)
+    except CacheUnavailable:
+        return _unavailable(request)
     result = public_status_by_token(token[:64])
     if result is None:
         return render(request, "dossiers/public/not_found.html", status=404)

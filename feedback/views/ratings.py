@@ -9,7 +9,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers.models import Dossier
 from tthc_portal.agencies.selectors import agencies_for_user
+from tthc_portal.cache_safety import CacheUnavailable, counter_hit
+from tthc_portal.web.views import counters_unavailable
 
 from .. import selectors
 from ..forms import AppraiseForm, KioskLookupForm, RatingForm, ReportForm, half_year
@@ -61,14 +62,9 @@ def _second_factor_ok(dossier: Dossier | None, given: str) -> bool:
 
 
 def _attempt_allowed(key: str) -> bool:
+    """Raises CacheUnavailable when the count cannot be kept (the kiosk refuses)."""
     limit = int(settings.TTHC.get("LOOKUP_ATTEMPTS_PER_10_MIN", 10))
-    cache.add(key, 0, KIOSK_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, KIOSK_WINDOW_SECONDS)
-        count = 1
-    return count <= limit
+    return counter_hit(key, KIOSK_WINDOW_SECONDS) <= limit
 
 
 def _kiosk_dossier(request: HttpRequest) -> Dossier | None:
@@ -106,9 +102,21 @@ def kiosk(request: HttpRequest) -> HttpResponse:
             request.session.save()
         # A kiosk is one shared device (one address): count per code and per
         # browser session, never per address.
-        if not _attempt_allowed(f"feedback:kiosk:code:{code or token}") or not _attempt_allowed(
-            f"feedback:kiosk:session:{request.session.session_key}"
-        ):
+        try:
+            allowed = _attempt_allowed(f"feedback:kiosk:code:{code or token}") and (
+                _attempt_allowed(f"feedback:kiosk:session:{request.session.session_key}")
+            )
+        except CacheUnavailable:
+            # Fail closed: uncounted guesses at the 4 digits are not allowed.
+            return counters_unavailable(
+                request,
+                title=_("Đánh giá tạm thời gián đoạn"),
+                message=_(
+                    "Ki-ốt đánh giá đang tạm thời gián đoạn do sự cố kỹ thuật. "
+                    "Vui lòng thử lại sau ít phút hoặc nhờ cán bộ Bộ phận Một cửa hỗ trợ."
+                ),
+            )
+        if not allowed:
             error = _(
                 "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau 10 phút "
                 "hoặc nhờ cán bộ Bộ phận Một cửa hỗ trợ."

@@ -8,6 +8,7 @@ here writes to a published period's rows again (indicators-766.md §5).
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,6 +31,8 @@ from ..models import (
 )
 from ..periods import current_month_label, parse_label, previous_month_label
 from . import IndicatorError
+
+logger = logging.getLogger(__name__)
 
 # A queued or running computation older than this is taken as dead (worker lost).
 STALE_RUN = datetime.timedelta(hours=2)
@@ -252,8 +255,38 @@ def period_recompute_async(*, actor, period: ReportPeriod) -> RecomputeRun:
             period=period, requested_by=actor, message=_("Đang chờ đến lượt tính.")
         )
         audit_record(actor=actor, action="indicator_period.recompute_queued", target=period)
-        transaction.on_commit(lambda: recompute_period_task.delay(run.pk))
+        # robust: with the broker down the page still answers and the run stays
+        # queued; recompute_runs_requeue sends it once the broker is back.
+        transaction.on_commit(lambda: recompute_period_task.delay(run.pk), robust=True)
     return run
+
+
+def recompute_runs_requeue(*, older_than_seconds: int = 120) -> list[int]:
+    """Send again the queued runs nobody has taken after ``older_than_seconds``
+    (their dispatch was lost: broker down, worker killed). Idempotent: a run is
+    only ever executed by the caller that wins ``run_execute``'s claim.
+    Runs older than STALE_RUN are left to ``_lock_open``, which retires them."""
+    from ..tasks import recompute_period_task
+
+    now = timezone.now()
+    ids = list(
+        RecomputeRun.objects.filter(
+            status=RunStatus.QUEUED,
+            created_at__lt=now - datetime.timedelta(seconds=older_than_seconds),
+            created_at__gte=now - STALE_RUN,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = []
+    for run_id in ids:
+        try:
+            recompute_period_task.delay(run_id)
+        except Exception:  # broker still down: the next sweep tries again
+            logger.warning("Recompute run %s not sent: broker unavailable", run_id, exc_info=True)
+            break
+        sent.append(run_id)
+    return sent
 
 
 def run_execute(*, run_id: int) -> RecomputeRun:

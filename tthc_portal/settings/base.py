@@ -127,11 +127,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # An unreachable Redis is a cache miss, not an error (the calendar falls back to
+    # the database); counters that protect something use strict_cache() and fail closed.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tthc_portal.cache_safety.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tthc",
+            "OPTIONS": {
+                "socket_connect_timeout": 1.0,
+                "socket_timeout": 1.0,
+                "OUTAGE_COOLDOWN": 5.0,
+            },
         }
     }
 else:
@@ -256,6 +263,15 @@ if REDIS_URL:
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # With the broker down a request must not wait: jobs stay in their outboxes and
+    # the beat sweeps send them when it is back (by default .delay() blocked ~19 s).
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1}}
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -327,6 +343,14 @@ TTHC = {
     "RESULT_CODE_FORMAT": os.environ.get("TTHC_RESULT_CODE_FORMAT", "{code}-KQ{n}"),
     # Public status lookup: attempts per IP address per 10 minutes.
     "LOOKUP_ATTEMPTS_PER_10_MIN": int(os.environ.get("TTHC_LOOKUP_ATTEMPTS", "10")),
+    # QR links on papers have their own budget per address (an office or mobile NAT
+    # must not block them); wrong answers against one code lock that code.
+    "LOOKUP_QR_ATTEMPTS_PER_10_MIN": int(os.environ.get("TTHC_LOOKUP_QR_ATTEMPTS", "30")),
+    "LOOKUP_CODE_FAILURES_PER_10_MIN": int(os.environ.get("TTHC_LOOKUP_CODE_FAILURES", "5")),
+    # PDF renders: a claim older than this is presumed dead and re-queued by the
+    # sweep (longer than any normal render); after this many lost claims a paper fails.
+    "RENDER_RECLAIM_SECONDS": float(os.environ.get("TTHC_RENDER_RECLAIM_SECONDS", "120")),
+    "RENDER_MAX_ATTEMPTS": int(os.environ.get("TTHC_RENDER_MAX_ATTEMPTS", "5")),
     # Digital signatures on results (dossier-lifecycle §6). The demo backend keeps
     # its own root CA in the database; production sets TTHC_SIGNING_BACKEND to
     # "tthc_portal.signing.backends.PKCS12Backend" (one <agency code>.p12 per agency).

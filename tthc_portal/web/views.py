@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +12,12 @@ from django.views.decorators.http import require_safe
 
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.selectors import agencies_for_user, user_roles
+from tthc_portal.cache_safety import (
+    CACHE_ERRORS,
+    OUTAGE_RETRY_SECONDS,
+    CacheUnavailable,
+    strict_cache,
+)
 
 # (role, heading, lead). The order decides which home a person holding
 # several roles lands on.
@@ -71,6 +78,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers; the cache is reported, not required, since
+    every page works without it (lookups and throttled calls refuse with 503)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    cache_state = "ok"
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        try:
+            strict_cache().get("healthz")
+        except (CacheUnavailable, *CACHE_ERRORS):
+            cache_state = "unavailable"
+    return JsonResponse(
+        {"status": "ok" if cache_state == "ok" else "degraded", "cache": cache_state}
+    )
+
+
+def counters_unavailable(request: HttpRequest, *, title: str, message: str) -> HttpResponse:
+    """503 page for a request refused because the counters protecting it cannot
+    be read (the shared cache is down): fail closed, in Vietnamese, never 500."""
+    response = render(request, "errors/503.html", {"title": title, "message": message}, status=503)
+    response["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
+    return response

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time as monotonic_clock
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,12 +17,19 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from tthc_portal.audit.services import audit_record
+from tthc_portal.cache_safety import CACHE_ERRORS, CacheUnavailable, strict_cache
 
 from .calendar import DeadlineMode, WorkCalendar, parse_office_hours
 from .models import CalendarException, ExceptionKind
 
+logger = logging.getLogger(__name__)
+
 _GENERATION_KEY = "workdays:generation"
 _local: dict[str, WorkCalendar] = {}
+# While the shared cache is unreachable no process can learn of another's edit:
+# each keeps a copy read from the database for this long, then reads it again.
+FALLBACK_SECONDS = 30.0
+_fallback: dict[str, tuple[float, WorkCalendar]] = {}
 # Set while this process has an uncommitted calendar edit: a calendar built
 # from it must not be cached, since a rollback would leave it behind.
 _uncommitted_edit = threading.local()
@@ -38,15 +47,41 @@ def get_calendar() -> WorkCalendar:
         # The edit's transaction is over (committed or rolled back): rebuild.
         _uncommitted_edit.pending = False
         _local.clear()
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.set(_GENERATION_KEY, generation, None)
+    try:
+        generation = _generation()
+    except (CacheUnavailable, *CACHE_ERRORS):
+        return _fallback_calendar()
+    _fallback.clear()
     calendar = _local.get(generation)
     if calendar is None:
         calendar = _build_calendar()
         _local.clear()
         _local[generation] = calendar
+    return calendar
+
+
+def _generation() -> str:
+    shared = strict_cache(cache)
+    generation = shared.get(_GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        shared.set(_GENERATION_KEY, generation, None)
+    return generation
+
+
+def _fallback_calendar() -> WorkCalendar:
+    """The calendar straight from the database while the cache is down.
+
+    The generation-keyed copy is dropped: an edit made during the outage was not
+    announced, so when the cache returns this process rebuilds once.
+    """
+    _local.clear()
+    now = monotonic_clock.monotonic()
+    held = _fallback.get("calendar")
+    if held is not None and held[0] > now:
+        return held[1]
+    calendar = _build_calendar()
+    _fallback["calendar"] = (now + FALLBACK_SECONDS, calendar)
     return calendar
 
 
@@ -60,14 +95,21 @@ def _build_calendar() -> WorkCalendar:
 
 
 def calendar_invalidate() -> None:
-    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
     _uncommitted_edit.pending = False
     _local.clear()
+    _fallback.clear()
+    try:
+        strict_cache(cache).set(_GENERATION_KEY, uuid.uuid4().hex, None)
+    except (CacheUnavailable, *CACHE_ERRORS) as exc:
+        # Runs after commit: the edit is saved. Other processes read the database
+        # again within FALLBACK_SECONDS while the cache is down.
+        logger.warning("Calendar edit not announced, the cache is unreachable: %s", exc)
 
 
 def calendar_forget_local() -> None:
     _uncommitted_edit.pending = False
     _local.clear()
+    _fallback.clear()
 
 
 def calendar_mark_edited() -> None:
