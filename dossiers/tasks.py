@@ -3,11 +3,21 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="dossiers.tasks.document_render", autoretry_for=(OSError,), max_retries=3)
-def document_render(document_id: int) -> str:
+# Routed to the "documents" queue (tthc_portal/celery.py). Acknowledged after
+# the render, and put back on the queue if the worker process dies mid-render:
+# the redelivered job (same task id) takes its own dead claim over at once.
+@shared_task(
+    bind=True,
+    name="dossiers.tasks.document_render",
+    autoretry_for=(OSError,),
+    max_retries=3,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def document_render(self, document_id: int) -> str:
     from .services.pdf import document_render as render
 
-    return render(document_id)
+    return render(document_id, task_id=self.request.id or "")
 
 
 @shared_task(name="dossiers.tasks.documents_requeue")

@@ -17,6 +17,12 @@ app = Celery("tthc_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Papers (receipts, results) have their own queue, so a backlog of other jobs
+# never delays the PDF a citizen is waiting for. Every worker command
+# (scripts/run-dev, docker-compose.yml) must consume it: -Q celery,documents.
+DOCUMENTS_QUEUE = "documents"
+app.conf.task_routes = {"dossiers.tasks.document_render": {"queue": DOCUMENTS_QUEUE}}
+
 app.conf.beat_schedule = {
     # Safety net: messages whose after-commit dispatch was lost (broker down,
     # worker killed) are picked up again.
@@ -32,9 +38,12 @@ app.conf.beat_schedule = {
         "task": "procedures.tasks.publication_sweep",
         "schedule": crontab(minute=15),
     },
+    # Papers whose render was lost (worker killed, broker down at commit) are
+    # re-queued one reclaim window (TTHC RENDER_RECLAIM_SECONDS, 2 min) after
+    # their claim or dispatch; the sweep runs often so the delay stays short.
     "dossiers-requeue-documents": {
         "task": "dossiers.tasks.documents_requeue",
-        "schedule": 300.0,
+        "schedule": 30.0,
     },
     # Due-soon / overdue flags on dossiers and steps; heads asked for apologies.
     "dossiers-deadlines-sweep": {
@@ -44,6 +53,11 @@ app.conf.beat_schedule = {
     "feedback-sweep": {
         "task": "feedback.tasks.feedback_sweep",
         "schedule": crontab(minute="*/15"),
+    },
+    # 766 recomputations asked for while the broker was down.
+    "indicators-requeue-runs": {
+        "task": "indicators.tasks.recompute_runs_requeue",
+        "schedule": 60.0,
     },
     "indicators-nightly": {
         "task": "indicators.tasks.compute_current_period",

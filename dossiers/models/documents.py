@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -124,12 +125,31 @@ class DossierDocument(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # Render bookkeeping. Staleness is judged from these, never from created_at:
+    # a paper issued long ago (after an outage) may be rendering right now.
+    # When a render job was last put on the broker (issue, retry, sweep).
+    render_queued_at = models.DateTimeField(default=timezone.now)
+    # When a worker claimed the render, and the Celery task id that claimed it:
+    # the same job redelivered after its worker died may take its claim over.
+    render_claimed_at = models.DateTimeField(null=True, blank=True)
+    render_claimed_by = models.CharField(max_length=64, blank=True)
+    # Claims so far: the fencing token of the current claim, and a bound so a
+    # paper that kills every worker ends "failed" instead of looping.
+    render_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("giấy tờ phát hành")
         verbose_name_plural = _("giấy tờ phát hành")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["dossier", "kind"], name="document_dossier_kind")]
+        indexes = [
+            models.Index(fields=["dossier", "kind"], name="document_dossier_kind"),
+            # The reclaim sweep reads only unfinished papers (a few rows).
+            models.Index(
+                fields=["status"],
+                name="document_render_open",
+                condition=models.Q(status__in=["pending", "rendering"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"

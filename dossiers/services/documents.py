@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+from datetime import datetime
 
-from ..models import DocumentKind, Dossier, DossierDocument
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import DocumentKind, Dossier, DossierDocument, RenderStatus
+from .pdf.render import render_reclaim_window, stale_claim_q
+
+logger = logging.getLogger(__name__)
 
 # Number suffixes printed on each form (dossier-lifecycle.md §13).
 NUMBER_SUFFIX = {
@@ -38,21 +46,39 @@ def document_issue(dossier: Dossier, kind: str, *, source_id: int | None = None)
     return document
 
 
-def documents_requeue_stale(minutes: int = 5) -> int:
-    """Beat job: re-queue papers whose render job was lost (broker down, worker killed)."""
-    from datetime import timedelta
+def documents_requeue_stale(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Beat job: re-queue papers whose render was lost; returns how many.
 
-    from django.utils import timezone
-
-    from ..models import RenderStatus
+    Two cases, both judged by their own time and one reclaim window
+    (``TTHC["RENDER_RECLAIM_SECONDS"]``): a claim whose worker died
+    (``render_claimed_at``) goes back to pending, and a pending paper whose
+    job never reached a worker (broker down at commit, message lost) is sent
+    again — once per window (``render_queued_at``), so an outage does not
+    pile up duplicates. Each row is stamped by compare-and-set, so a claim
+    made meanwhile is left alone; the render's own claim is the final guard.
+    """
     from ..tasks import document_render
 
-    stale = timezone.now() - timedelta(minutes=minutes)
-    ids = list(
-        DossierDocument.objects.filter(
-            status__in=[RenderStatus.PENDING, RenderStatus.RENDERING], created_at__lt=stale
-        ).values_list("pk", flat=True)[:500]
+    now = now or timezone.now()
+    cutoff = now - render_reclaim_window()
+    open_rows = DossierDocument.objects.filter(
+        status__in=(RenderStatus.PENDING, RenderStatus.RENDERING)
     )
-    for document_id in ids:
+    stale = stale_claim_q(now) | Q(status=RenderStatus.PENDING, render_queued_at__lt=cutoff)
+    ids = list(open_rows.filter(stale).order_by("pk").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return 0
+    # The condition is evaluated again by the UPDATE, under the row lock.
+    DossierDocument.objects.filter(stale, pk__in=ids).update(
+        status=RenderStatus.PENDING, render_queued_at=now
+    )
+    requeued = list(
+        DossierDocument.objects.filter(
+            pk__in=ids, status=RenderStatus.PENDING, render_queued_at=now
+        ).values_list("pk", flat=True)
+    )
+    for document_id in requeued:
         document_render.delay(document_id)
-    return len(ids)
+    if requeued:
+        logger.warning("Re-queued %d paper(s) whose render was lost: %s", len(requeued), requeued)
+    return len(requeued)

@@ -16,7 +16,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -26,6 +26,7 @@ from ..services import pdf
 
 STATUS_FRAGMENT = "dossiers/documents/_status.html"
 STATUS_PAGE = "dossiers/documents/status.html"
+NOT_READY_PAGE = "dossiers/documents/not_ready.html"
 
 # ASCII names for the downloaded file (no diacritics: safe in every browser).
 FILENAME_PREFIX = {
@@ -40,12 +41,18 @@ FILENAME_PREFIX = {
 }
 
 
-def _visible_document(request: HttpRequest, pk: int) -> DossierDocument:
+def _visible_document(
+    request: HttpRequest, pk: int, *, consultations: bool = True
+) -> DossierDocument:
+    """``consultations=False``: not for a consulted unit's readers (anything that
+    changes the paper)."""
     document = DossierDocument.objects.filter(pk=pk).first()
     if document is None:
         raise Http404
     try:
-        document.dossier = dossier_for_user(request.user, document.dossier_id)
+        document.dossier = dossier_for_user(
+            request.user, document.dossier_id, consultations=consultations
+        )
     except Dossier.DoesNotExist:
         raise Http404 from None
     unsigned_result = document.kind == DocumentKind.RESULT and document.signed_at is None
@@ -77,11 +84,17 @@ def _status_response(request: HttpRequest, document: DossierDocument) -> HttpRes
     return response
 
 
+# Seconds a client is asked to wait before trying a paper in progress again.
+RETRY_AFTER_SECONDS = 5
+
+
 @login_required
 @require_safe
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = _visible_document(request, pk)
-    if document.status != RenderStatus.READY or not document.file:
+    if document.status != RenderStatus.READY:
+        return _not_ready_response(request, document)
+    if not document.file:
         raise Http404
     try:
         handle = document.file.storage.open(document.file.name, "rb")
@@ -98,6 +111,20 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+def _not_ready_response(request: HttpRequest, document: DossierDocument) -> HttpResponse:
+    """A paper being made answers "try again in a few seconds" (202, with the
+    progress block that turns into the link), never a 404 or a 500: the
+    citizen's receipt link may be opened before its PDF exists."""
+    in_progress = document.status in (RenderStatus.PENDING, RenderStatus.RENDERING)
+    response = render(
+        request, NOT_READY_PAGE, {"document": document}, status=202 if in_progress else 200
+    )
+    if in_progress:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
 @never_cache
 @login_required
 @require_safe
@@ -111,7 +138,7 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _visible_document(request, pk)
+    document = _visible_document(request, pk, consultations=False)
     pdf.document_retry(actor=request.user, document=document)
     document.refresh_from_db(fields=["status", "error", "file", "rendered_at"])
     if _is_htmx(request):

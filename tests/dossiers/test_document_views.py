@@ -101,7 +101,8 @@ def test_while_rendering_the_fragment_polls_itself_and_nothing_downloads(
     assert document.status == RenderStatus.PENDING
     links = urls(document)
     client.force_login(users[CITIZEN])
-    assert client.get(links["download"]).status_code == 404
+    # "Đang được tạo, thử lại sau ít giây" (tests/dossiers/test_render_download.py).
+    assert client.get(links["download"]).status_code == 202
 
     fragment = client.get(links["status"], **HTMX)
     assert fragment.status_code == 200

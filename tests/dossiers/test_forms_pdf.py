@@ -383,9 +383,10 @@ def test_rendering_is_idempotent(
     again = DossierDocument.objects.get(pk=document.pk)
     assert again.file.name == document.file.name and again.rendered_at == document.rendered_at
 
-    # …unless its worker died: still "rendering" beyond the task time limit.
+    # …unless its worker died: claimed longer ago than the reclaim window
+    # (judged by the claim, never the issue time: an old paper may be rendering now).
     DossierDocument.objects.filter(pk=document.pk).update(
-        created_at=document.created_at - timedelta(hours=2)
+        render_claimed_at=document.rendered_at - timedelta(hours=2)
     )
     assert pdf.document_render(document.pk) == RenderStatus.READY
     assert calls == [1]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -57,29 +57,71 @@ def render_template_pdf(template: str, context: dict[str, Any]) -> bytes:
         return html_to_pdf(render_to_string(template, context))
 
 
-def _stale_after() -> timedelta:
-    """A render never outlives the task time limit: a paper still "rendering"
-    longer than that after it was issued lost its worker and may be claimed
-    again (``documents_requeue_stale`` re-queues it)."""
-    return timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 30 * 60)
+def render_reclaim_window() -> timedelta:
+    """How long a claim may last before its worker is presumed dead. Longer
+    than any normal render (a few seconds), far shorter than the task time
+    limit, so a citizen's receipt is back in the queue within minutes."""
+    return timedelta(seconds=float(settings.TTHC.get("RENDER_RECLAIM_SECONDS", 120)))
 
 
-def document_render(document_id: int) -> str:
+def render_max_attempts() -> int:
+    return int(settings.TTHC.get("RENDER_MAX_ATTEMPTS", 5))
+
+
+def stale_claim_q(now: datetime) -> Q:
+    """A "rendering" row whose claim is older than the window (or has no
+    claim time at all: set by hand, so nobody is known to be rendering it)."""
+    return Q(status=RenderStatus.RENDERING) & (
+        Q(render_claimed_at__lt=now - render_reclaim_window()) | Q(render_claimed_at__isnull=True)
+    )
+
+
+def _claim(document_id: int, task_id: str) -> int | None:
+    """Compare-and-set claim; returns the claim's number (its fencing token),
+    or None when the paper is ready, or being rendered by a live worker."""
+    now = timezone.now()
+    claimable = Q(status__in=(RenderStatus.PENDING, RenderStatus.FAILED)) | stale_claim_q(now)
+    if task_id:
+        # The same job delivered again (reject on worker lost): its first
+        # delivery died mid-render, so its claim is ours to take over.
+        claimable |= Q(status=RenderStatus.RENDERING, render_claimed_by=task_id)
+    rows = DossierDocument.objects.filter(claimable, pk=document_id)
+    with transaction.atomic():
+        claimed = rows.filter(render_attempts__lt=render_max_attempts()).update(
+            status=RenderStatus.RENDERING,
+            error="",
+            render_claimed_at=now,
+            render_claimed_by=task_id,
+            render_attempts=F("render_attempts") + 1,
+        )
+        if claimed:
+            # Still under the row lock of the UPDATE: this is our own number.
+            return DossierDocument.objects.values_list("render_attempts", flat=True).get(
+                pk=document_id
+            )
+    # Claimable but every attempt so far lost its worker: stop the loop and
+    # show the failure (the citizen's "Tạo lại" starts a fresh count).
+    rows.filter(render_attempts__gte=render_max_attempts()).update(
+        status=RenderStatus.FAILED,
+        error=f"Gave up after {render_max_attempts()} render attempts (worker lost)",
+    )
+    return None
+
+
+def document_render(document_id: int, *, task_id: str = "") -> str:
     """Render one issued paper; returns the document's status afterwards.
 
-    Idempotent: only a pending or failed row is claimed (or one whose worker
-    died), so a ready paper is never rendered again and a paper being rendered
-    elsewhere is left alone.
+    Idempotent: only a pending or failed row is claimed, or one whose claim
+    went stale (judged from the claim time, never the issue time), so a
+    ready paper is never rendered again and a live render is left alone. The
+    result is stored only if the claim is still ours when the PDF is done
+    (an overtaken slow worker throws its file away): one file per paper.
     """
-    claimable = Q(status__in=(RenderStatus.PENDING, RenderStatus.FAILED)) | Q(
-        status=RenderStatus.RENDERING, created_at__lt=timezone.now() - _stale_after()
-    )
-    claimed = DossierDocument.objects.filter(claimable, pk=document_id).update(
-        status=RenderStatus.RENDERING, error=""
-    )
-    if not claimed:
-        status = DossierDocument.objects.filter(pk=document_id).values_list("status", flat=True)
-        return status.first() or ""
+    attempt = _claim(document_id, task_id)
+    current = DossierDocument.objects.filter(pk=document_id)
+    if attempt is None:
+        return current.values_list("status", flat=True).first() or ""
+    ours = current.filter(status=RenderStatus.RENDERING, render_attempts=attempt)
     document = DossierDocument.objects.select_related(
         "dossier__procedure_version__procedure",
         "dossier__receiving_agency__parent",
@@ -90,20 +132,25 @@ def document_render(document_id: int) -> str:
     stored = ""
     try:
         pdf = html_to_pdf(render_html(document))
-        document.file.save(f"{document.kind}.pdf", ContentFile(pdf), save=False)
-        stored = document.file.name
-        document.status = RenderStatus.READY
-        document.rendered_at = timezone.now()
-        document.error = ""
-        document.save(update_fields=["file", "status", "rendered_at", "error"])
+        stored = document.file.storage.save(
+            document.file.field.generate_filename(document, f"{document.kind}.pdf"),
+            ContentFile(pdf),
+        )
+        kept = ours.update(
+            file=stored, status=RenderStatus.READY, rendered_at=timezone.now(), error=""
+        )
     except Exception as exc:
         if stored:
             document.file.storage.delete(stored)
-        DossierDocument.objects.filter(pk=document_id).update(
+        ours.update(
             status=RenderStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
         )
         logger.exception("Rendering document %s failed", document_id)
         raise
+    if not kept:
+        logger.warning("Render %s of document %s was overtaken; file dropped", attempt, document_id)
+        document.file.storage.delete(stored)
+        return current.values_list("status", flat=True).first() or ""
     if previous and previous != stored:
         document.file.storage.delete(previous)
     return RenderStatus.READY
@@ -115,7 +162,7 @@ def document_retry(*, actor: Any, document: DossierDocument) -> bool:
     from ...tasks import document_render as render_task  # the task imports this module
 
     reset = DossierDocument.objects.filter(pk=document.pk, status=RenderStatus.FAILED).update(
-        status=RenderStatus.PENDING, error=""
+        status=RenderStatus.PENDING, error="", render_queued_at=timezone.now(), render_attempts=0
     )
     if not reset:
         return False
