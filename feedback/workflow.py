@@ -18,7 +18,9 @@ looks the action up here. ``actors`` names capabilities the service checks:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -47,10 +49,39 @@ class Transition:
     notify_submitter: str = ""
     # MessageTemplate key sent to the heads of the item's (new) agency, if any.
     notify_agency: str = ""
+    # Conditions beyond the status (names of ``GUARDS``), all of which must hold.
+    requires: frozenset[str] = frozenset()
 
 
-def _t(sources, target, actors, label, submitter="", agency="") -> Transition:
-    return Transition(frozenset(sources), target, frozenset(actors), label, submitter, agency)
+def _t(sources, target, actors, label, submitter="", agency="", requires=()) -> Transition:
+    return Transition(
+        frozenset(sources), target, frozenset(actors), label, submitter, agency, frozenset(requires)
+    )
+
+
+# Conditions on the item that the status alone does not tell, with the reason
+# given when one fails. Once the handling unit has answered, the item is no
+# longer sent elsewhere or back to the submitter: the answer is approved, or
+# returned to the unit for revision.
+GUARDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "unanswered": (
+        lambda item: item.answered_at is None,
+        _("Đơn vị xử lý đã trả lời; hãy duyệt hoặc trả lại câu trả lời để hoàn thiện."),
+    ),
+    "answered": (
+        lambda item: item.answered_at is not None,
+        _("Đơn vị xử lý chưa trả lời."),
+    ),
+}
+
+
+def guard_failure(transition: Transition, item: Any) -> str | None:
+    """The reason the item does not meet the transition's conditions, if any."""
+    for name in sorted(transition.requires):
+        holds, reason = GUARDS[name]
+        if not holds(item):
+            return str(reason)
+    return None
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -68,6 +99,7 @@ TRANSITIONS: dict[str, Transition] = {
         {"office", "handler"},
         _("Đề nghị bổ sung thông tin"),
         submitter="feedback.request_info",
+        requires={"unanswered"},
     ),
     "supplement": _t(
         {S.AWAITING_SUPPLEMENT},
@@ -81,6 +113,7 @@ TRANSITIONS: dict[str, Transition] = {
         {"office"},
         _("Chuyển đơn vị xử lý"),
         agency="feedback.assigned",
+        requires={"unanswered"},
     ),
     "forward_out": _t(
         {S.RECEIVED_PENDING, S.IN_HANDLING},
@@ -88,16 +121,34 @@ TRANSITIONS: dict[str, Transition] = {
         {"office"},
         _("Chuyển cơ quan có thẩm quyền"),
         submitter="feedback.forwarded",
+        requires={"unanswered"},
     ),
     "return_to_office": _t(
-        {S.IN_HANDLING}, S.RECEIVED_PENDING, {"handler"}, _("Trả lại nơi tiếp nhận")
+        {S.IN_HANDLING},
+        S.RECEIVED_PENDING,
+        {"handler"},
+        _("Trả lại nơi tiếp nhận"),
+        requires={"unanswered"},
     ),
     "receive_transfer": _t(
         {S.FORWARDED}, S.RECEIVED_PENDING, {"office"}, _("Nhận lại PAKN được chuyển đến")
     ),
     "answer": _t({S.IN_HANDLING}, None, {"handler"}, _("Trả lời, báo cáo kết quả xử lý")),
+    # The approver sends the answer back for revision; it stays as the unit's draft.
+    "return_answer": _t(
+        {S.IN_HANDLING},
+        None,
+        {"office"},
+        _("Trả lại để hoàn thiện câu trả lời"),
+        agency="feedback.assigned",
+        requires={"answered"},
+    ),
     "approve_publication": _t(
-        {S.IN_HANDLING}, S.AWAITING_PUBLICATION, {"office"}, _("Duyệt kết quả để công khai")
+        {S.IN_HANDLING},
+        S.AWAITING_PUBLICATION,
+        {"office"},
+        _("Duyệt kết quả để công khai"),
+        requires={"answered"},
     ),
     "publish": _t(
         {S.AWAITING_PUBLICATION},
@@ -111,3 +162,12 @@ TRANSITIONS: dict[str, Transition] = {
 
 def actions_from(status: str) -> list[str]:
     return [name for name, t in TRANSITIONS.items() if status in t.sources]
+
+
+def actions_for(item: Any) -> list[str]:
+    """The actions the table allows for this item now: its status and conditions."""
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if item.status in t.sources and guard_failure(t, item) is None
+    ]

@@ -39,7 +39,7 @@ from ..models import OPEN_STATUSES, AlertLevel, Category, Feedback, Status
 from ..services import FeedbackError
 from ..services import pakn as services
 from ..services.reports import REPORT_COLUMNS, report_csv, report_rows, report_xlsx
-from ..workflow import TRANSITIONS, actions_from
+from ..workflow import TRANSITIONS, actions_for
 from .public import PUBLIC_FIELDS
 
 PAGE_SIZE = 25
@@ -116,6 +116,7 @@ ACTION_FORMS: dict[str, type] = {
     "supplement": SupplementForm,
     "answer": AnswerForm,
     "return_to_office": NoteForm,
+    "return_answer": NoteForm,
     "receive_transfer": TransferForm,
     "approve_publication": ConfirmForm,
     "publish": ConfirmForm,
@@ -138,7 +139,7 @@ def available_actions(user, item: Feedback) -> list[str]:
     """The actions the table allows from this status that this user may take."""
     capabilities = services.actor_capabilities(user, item)
     actions = []
-    for action in actions_from(item.status):
+    for action in actions_for(item):
         # "refuse" is offered as the class "not accepted" of the classify form.
         if action not in ACTION_FORMS or not TRANSITIONS[action].actors & capabilities:
             continue
@@ -150,8 +151,6 @@ def available_actions(user, item: Feedback) -> list[str]:
         ):
             continue
         if action == "request_info" and item.supplement_requested_at is not None:
-            continue
-        if action == "approve_publication" and not item.answer:
             continue
         if action == "return_to_office" and item.agency_id == item.receiving_agency_id:
             continue
@@ -185,6 +184,9 @@ def _run(action: str, user, item: Feedback, data: dict[str, Any]) -> Feedback:
         "return_to_office": lambda: services.feedback_return_to_office(
             actor=user, item=item, note=data["note"]
         ),
+        "return_answer": lambda: services.feedback_return_answer(
+            actor=user, item=item, note=data["note"]
+        ),
         "receive_transfer": lambda: services.feedback_receive_transfer(
             actor=user, item=item, from_body=data["from_body"]
         ),
@@ -202,6 +204,7 @@ DONE_MESSAGES = {
     "supplement": gettext_lazy("Đã ghi nhận thông tin bổ sung."),
     "answer": gettext_lazy("Đã gửi nội dung trả lời."),
     "return_to_office": gettext_lazy("Đã trả lại nơi tiếp nhận."),
+    "return_answer": gettext_lazy("Đã trả lại câu trả lời để đơn vị hoàn thiện."),
     "receive_transfer": gettext_lazy("Đã nhận PAKN được chuyển đến; thời hạn được tính lại."),
     "approve_publication": gettext_lazy("Đã duyệt kết quả; chờ công khai."),
     "publish": gettext_lazy("Đã công khai kết quả xử lý."),

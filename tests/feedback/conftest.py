@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, SupplementRequest, SupplementStage
 from dossiers.services.lifecycle import dossier_transition
 from dossiers.services.reception import dossier_receive, dossier_request_completion
 from dossiers.services.submission import (
@@ -102,13 +102,22 @@ def returned_dossier(
         upload=upload("to-khai.pdf", make_pdf()),
     )
     dossier = dossier_submit(actor=citizen, dossier=dossier)
-    for _ in range(completion_requests):
+    if completion_requests:
+        # The desk asks once before reception (dossier-lifecycle §4) ...
         dossier = dossier_request_completion(
             actor=desk, dossier=dossier, items=[{"name": "Tờ khai", "reason": "Thiếu chữ ký"}]
         )
         dossier = dossier_resubmit(actor=citizen, dossier=dossier)
     dossier = dossier_receive(actor=desk, dossier=dossier, at=received_at)
     dossier = dossier_transition(actor=desk, dossier=dossier, action="transfer")
+    for _ in range(completion_requests - 1):
+        # ... and later contacts are requests made during processing (their
+        # clock pauses do not matter to the rating, only their number).
+        SupplementRequest.objects.create(
+            dossier=dossier, stage=SupplementStage.DURING_PROCESSING,
+            items=[{"name": "Tờ khai", "reason": "Sai thông tin"}], requested_by=head,
+            requested_at=received_at, completed_at=received_at,
+        )  # fmt: skip
     if apology:
 
         def extend(locked: Dossier):

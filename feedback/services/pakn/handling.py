@@ -22,7 +22,7 @@ from ...models import (
     Status,
     Subject,
 )
-from ...workflow import CAPABILITY_PERMS, PREVIOUS, TRANSITIONS
+from ...workflow import CAPABILITY_PERMS, PREVIOUS, TRANSITIONS, guard_failure
 from .. import FeedbackError
 from ..deadlines import deadlines_compute, pause_extend, publish_due, schedule_refresh
 from .notify import notify_agency, notify_submitter
@@ -89,6 +89,12 @@ def feedback_transition(
         raise FeedbackError(
             _("Không thể “%(action)s”: PAKN đang ở trạng thái “%(status)s”.")
             % {"action": transition.label, "status": locked.get_status_display()}
+        )
+    failure = guard_failure(transition, locked)
+    if failure is not None:
+        raise FeedbackError(
+            _("Không thể “%(action)s”: %(reason)s")
+            % {"action": transition.label, "reason": failure}
         )
     when = at or timezone.now()
     if when < locked.received_at:
@@ -413,6 +419,27 @@ def feedback_answer(
 
     return feedback_transition(
         actor=actor, item=item, action="answer", apply=apply, note=answer[:500], at=at
+    )
+
+
+def feedback_return_answer(
+    *, actor, item: Feedback | int, note: str, at: datetime | None = None
+) -> Feedback:
+    """The approver returns the unit's answer for revision, with the reason; the
+    text stays as the unit's draft and it answers again."""
+    note = (note or "").strip()
+    if not note:
+        raise FeedbackError(
+            _("Vui lòng ghi rõ nội dung cần hoàn thiện."), fields={"note": [_("Bắt buộc.")]}
+        )
+
+    def apply(locked: Feedback) -> list[str]:
+        locked.answered_at = None
+        locked.answered_by = None
+        return ["answered_at", "answered_by"]
+
+    return feedback_transition(
+        actor=actor, item=item, action="return_answer", apply=apply, note=note, at=at
     )
 
 
