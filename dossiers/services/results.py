@@ -125,8 +125,23 @@ def result_sign(locked: Dossier, draft: DossierDocument, *, signer) -> DossierDo
     from tthc_portal.signing.services import pdf_sign
 
     agency = locked.processing_agency or locked.receiving_agency
-    with draft.file.open("rb") as handle:
-        unsigned = handle.read()
+    if draft.content:
+        # Drafted from the template: render the final paper (its signature block
+        # says "Đã ký số", the draft's said "Dự thảo") rather than sign the draft.
+        from .pdf import html_to_pdf, render_html
+
+        final = DossierDocument(
+            dossier=locked,
+            kind=DocumentKind.RESULT,
+            content=draft.content,
+            number=locked.result_code or result_code_for(locked),
+            signed_at=timezone.now(),
+            signed_by_agency=agency,
+        )
+        unsigned = html_to_pdf(render_html(final))
+    else:
+        with draft.file.open("rb") as handle:
+            unsigned = handle.read()
     signed = pdf_sign(
         unsigned,
         agency=agency,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..models import DocumentKind, Dossier, DossierDocument, RenderStatus
 from ..selectors import dossier_for_user
 from ..services import pdf
+from ..services.pdf.watermark import pdf_watermark_draft
 
 STATUS_FRAGMENT = "dossiers/documents/_status.html"
 STATUS_PAGE = "dossiers/documents/status.html"
@@ -92,6 +93,9 @@ RETRY_AFTER_SECONDS = 5
 @require_safe
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = _visible_document(request, pk)
+    if _is_result_draft(document):
+        # An unsigned result has its own address, with the "DỰ THẢO" mark.
+        return redirect("dossiers:document_draft", pk=document.pk)
     if document.status != RenderStatus.READY:
         return _not_ready_response(request, document)
     if not document.file:
@@ -106,6 +110,32 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         filename=download_filename(document),
         content_type="application/pdf",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_result_draft(document: DossierDocument) -> bool:
+    return document.kind == DocumentKind.RESULT and document.signed_at is None
+
+
+@never_cache
+@login_required
+@require_safe
+def document_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unsigned result for the staff who prepare and sign it, every page
+    marked "DỰ THẢO" (never the applicant: ``_visible_document`` hides it)."""
+    document = _visible_document(request, pk)
+    if not _is_result_draft(document) or not document.file:
+        raise Http404
+    try:
+        with document.file.storage.open(document.file.name, "rb") as handle:
+            clean = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = HttpResponse(pdf_watermark_draft(clean), content_type="application/pdf")
+    filename = f"du-thao-{download_filename(document)}"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

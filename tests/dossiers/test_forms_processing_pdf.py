@@ -342,7 +342,7 @@ def test_result_template_renders_an_unsaved_draft(users, workflow_procedure, clo
         "Cấp Giấy chứng nhận cho ông Nguyễn Văn An.",
         "Thời hạn: 05 năm kể từ ngày ký.",
         "THỦ TRƯỞNG CƠ QUAN",
-        "(Đã ký số)",
+        "(Dự thảo – chưa ký)",  # a preview is a draft; the signed paper says "Đã ký số"
     ])  # fmt: skip
     assert compact(f"Số: {CODE}-KQ1") in compact(text)
     assert html.count("<p>Cấp Giấy") == 1 and html.count("<p>Thời hạn") == 1  # one per paragraph

@@ -241,7 +241,7 @@ def test_result_draft_upload_and_generate_errors(client, users, workflow_procedu
     assert "Đã tải lên dự thảo kết quả" in uploaded.content.decode()
     draft = dossier.documents.get(kind=DocumentKind.RESULT)
     assert draft.signed_at is None
-    assert reverse("dossiers:document_download", args=[draft.pk]) in uploaded.content.decode()
+    assert reverse("dossiers:document_draft", args=[draft.pk]) in uploaded.content.decode()
 
 
 def test_head_approves_and_signs_then_sees_the_valid_signature(client, users, workflow_procedure):
@@ -250,7 +250,7 @@ def test_head_approves_and_signs_then_sees_the_valid_signature(client, users, wo
     page = client.get(page_url(dossier)).content.decode()
     draft = dossier.documents.get(kind=DocumentKind.RESULT)
     assert 'data-testid="draft-preview"' in page
-    assert reverse("dossiers:document_download", args=[draft.pk]) in page
+    assert reverse("dossiers:document_draft", args=[draft.pk]) in page
 
     response = client.post(action_url("approve", dossier), {"note": "Đồng ý"}, follow=True)
     dossier.refresh_from_db()
