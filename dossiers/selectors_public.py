@@ -70,8 +70,9 @@ class PublicStatus:
         return "state-muted"
 
 
-def _lookup_queryset() -> QuerySet[Dossier]:
-    """Dossiers the public may find: received ones, which carry a code.
+def _lookup_queryset(*, with_code: bool = True) -> QuerySet[Dossier]:
+    """Dossiers the public may find: received ones, which carry a code (by the
+    QR token: every submitted one).
 
     Drafts, and dossiers refused or sent back before receipt (no code), are
     never findable. One query: the first citizen-facing step text comes as a
@@ -83,10 +84,11 @@ def _lookup_queryset() -> QuerySet[Dossier]:
         .order_by("order")
         .values("citizen_status_text")[:1]
     )
+    dossiers = Dossier.objects.all()
+    if with_code:
+        dossiers = dossiers.filter(code__isnull=False).exclude(code="")
     return (
-        Dossier.objects.filter(code__isnull=False)
-        .exclude(code="")
-        .exclude(status=Status.DRAFT)
+        dossiers.exclude(status=Status.DRAFT)
         .select_related("procedure_version")
         .annotate(public_step_text=Subquery(first_step_text))
         .only(
@@ -157,8 +159,11 @@ def public_status_by_code(code: str, last4: str) -> PublicStatus | None:
 
 
 def public_status_by_token(token: str) -> PublicStatus | None:
-    """The QR link: the token itself is the secret."""
-    dossier = _lookup_queryset().filter(lookup_token=token).first()
+    """The QR link: the token itself is the secret. It works from submission on
+    (a dossier waiting for the desk has no code yet), never for a draft."""
+    if not token:
+        return None
+    dossier = _lookup_queryset(with_code=False).filter(lookup_token=token).first()
     return _public_status(dossier) if dossier is not None else None
 
 

@@ -202,10 +202,10 @@ def test_receipt_is_an_a5_pdf_with_every_field_and_the_qr_top_left(
     assert any("DejaVu" in name for name, _ in fonts)
 
     decoded = qr_in_top_left(content, tmp_path)
-    assert decoded.startswith("TTHC|000.00.10.H99-250124-0001|1.001122|001085012345|")
-    assert "|Giấy tiếp nhận hồ sơ và hẹn trả kết quả|" in decoded
-    assert decoded.endswith(f"/tra-cuu/{dossier.lookup_token}/")
-    assert "Nguyễn" not in decoded and "0912345678" not in decoded  # minimal personal data
+    # A plain link with the unguessable token and no personal data (issue 15, item 6).
+    assert decoded.endswith(f"/tra-cuu/{dossier.lookup_token}/") and "|" not in decoded
+    assert "001085012345" not in decoded and "Nguyễn" not in decoded
+    assert "0912345678" not in decoded
 
 
 # --- form 02 ------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def test_supplement_request_lists_every_item_with_its_reason_and_the_contact(
     ])  # fmt: skip
     assert "PBS-TTPVHCC(BPTNTKQ)" in compact(text)
     decoded = qr_in_top_left(content, tmp_path)
-    assert "|1.001122|001085012345|Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ|" in decoded
+    assert decoded.endswith(f"/tra-cuu/{dossier.lookup_token}/") and "001085012345" not in decoded
 
 
 # --- form 03 ------------------------------------------------------------------------

@@ -61,9 +61,10 @@ def assert_standard(reader: PdfReader, html: str, document: DossierDocument) -> 
     assert fonts and all(embedded for _, embedded in fonts), fonts
     payload = pdf.qr_payload(document)
     dossier = document.dossier
-    assert payload.startswith(f"TTHC|{dossier.code}|{PROCEDURE_CODE}|{CITIZEN}|")
-    assert f"|{DocumentKind(document.kind).label}|" in payload
-    assert "Nguyễn" not in payload
+    # A plain link with the unguessable token: no ID number, no name.
+    assert payload == pdf.lookup_url(dossier)
+    assert dossier.lookup_token in payload
+    assert CITIZEN not in payload and "Nguyễn" not in payload
     qr_cell = html.index('<td class="qr">')
     assert html.index(escape(pdf.qr_svg_data_uri(payload))) > qr_cell
     assert qr_cell < html.index('class="body-name"') < html.index('class="motto"')

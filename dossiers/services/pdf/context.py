@@ -20,22 +20,14 @@ def lookup_url(dossier: Dossier) -> str:
 
 
 def qr_payload(document: DossierDocument) -> str:
-    """Codes plus a lookup link; the only personal datum is the ID number.
+    """A plain link to the dossier's status page: the unguessable token is the
+    only key, and the code carries no personal data (anyone who photographs a
+    paper learns nothing about the applicant from its QR).
 
-    Built from the dossier and the kind only, so a paper not saved yet (the
-    result drafted from the template) carries the same QR code as a saved one.
+    Built from the dossier only, so a paper not saved yet (the result drafted
+    from the template) carries the same QR code as a saved one.
     """
-    dossier = document.dossier
-    procedure = dossier.procedure_version.procedure
-    fields = [
-        "TTHC",
-        dossier.code or "",
-        procedure.code or "",
-        dossier.applicant_id_number,
-        str(DocumentKind(document.kind).label),
-        lookup_url(dossier),
-    ]
-    return "|".join(field.replace("|", "/") for field in fields)
+    return lookup_url(document.dossier)
 
 
 def qr_svg_data_uri(payload: str) -> str:
