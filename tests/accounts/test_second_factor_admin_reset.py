@@ -47,10 +47,13 @@ def administrator(agency):
     return make_staff(Role.ADMINISTRATOR, agency, username="quantri.donvi")
 
 
-def test_administrator_sees_staff_and_their_status(client, administrator, lost_phone):
+def test_administrator_sees_staff_and_their_status(client, agency, administrator, lost_phone):
     person, _device = lost_phone
-    StaffFactory(username="canbo.chuathietlap")
+    make_staff(Role.DESK_OFFICER, agency, username="canbo.chuathietlap")
     UserFactory(username="001085012345")  # a citizen: not listed
+    # Staff of another agency, and a superuser: not this administrator's to manage.
+    make_staff(Role.SPECIALIST, AgencyFactory(), username="canbo.donvikhac")
+    StaffFactory(username="quantri.tinh", is_superuser=True)
     client.force_login(administrator)
 
     response = client.get(ADMIN_URL)
@@ -59,6 +62,7 @@ def test_administrator_sees_staff_and_their_status(client, administrator, lost_p
     page = response.content.decode()
     assert 'data-user="canbo.matmay"' in page and 'data-user="canbo.chuathietlap"' in page
     assert "001085012345" not in page
+    assert "canbo.donvikhac" not in page and "quantri.tinh" not in page
     assert "Chưa thiết lập" in page and "Đã thiết lập" in page
     assert reset_url(person) in page
     found = client.get(ADMIN_URL, {"q": "matmay"}).content.decode()
@@ -124,3 +128,14 @@ def test_resetting_a_citizen_is_404(client, administrator):
 
     assert client.post(reset_url(citizen)).status_code == 404
     assert client.get(reset_url(citizen)).status_code == 405
+
+
+def test_an_agency_administrator_cannot_reset_outside_its_agencies(client, administrator):
+    outsider = make_staff(Role.SPECIALIST, AgencyFactory(), username="canbo.donvikhac")
+    superuser = StaffFactory(username="quantri.tinh", is_superuser=True)
+    devices = [enrol(outsider), enrol(superuser)]
+    client.force_login(administrator)
+    for person in (outsider, superuser):
+        assert client.post(reset_url(person)).status_code == 404
+    for device in devices:
+        assert type(device).objects.filter(pk=device.pk).exists()

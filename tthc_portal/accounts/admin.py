@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from tthc_portal.agencies.selectors import staff_administered_by
+
 from .models import User
 
 
@@ -30,3 +32,20 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("kind", "full_name", "personal_id_number", "tax_code", "phone", "address")},
         ),
     )
+
+    def get_queryset(self, request):
+        # An agency administrator sees and edits only the staff of its agencies
+        # (never a citizen's account, never a superuser).
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=staff_administered_by(request.user).values("pk"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only a superuser makes superusers or admin-site users: otherwise an
+            # agency administrator could raise itself above its agencies.
+            readonly += ["is_superuser", "is_staff", "last_login", "date_joined"]
+        return readonly

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
@@ -89,3 +89,29 @@ def province_root() -> Agency | None:
     return (
         Agency.objects.filter(kind=AgencyKind.PROVINCE, parent__isnull=True).order_by("pk").first()
     )
+
+
+def staff_administered_by(user):
+    """The accounts an administrator manages: everyone for a superuser; for an
+    agency administrator, the staff who hold a membership in the agencies under
+    its administrator memberships (their subtrees) — never a superuser and never
+    a citizen. Used by every account-management page, the admin included."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return users.none()
+    if user.is_superuser:
+        return users
+    paths = list(
+        Agency.objects.filter(
+            memberships__user=user, memberships__role=Role.ADMINISTRATOR
+        ).values_list("path", flat=True)
+    )
+    if not paths:
+        return users.none()
+    under = Q()
+    for path in paths:
+        under |= Q(memberships__agency__path__startswith=path)
+    administered = users.filter(under, is_superuser=False).values("pk").distinct()
+    return users.filter(pk__in=administered)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tthc_portal.agencies.selectors import staff_administered_by
+
 from .models import AuditEvent
 
 
@@ -20,6 +22,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("actor_repr", "target_repr", "target_id", "request_id", "via_client")
     date_hierarchy = "at"
     list_select_related = ("target_type",)
+
+    def get_queryset(self, request):
+        # An agency administrator audits what its own staff did, not the province.
+        events = super().get_queryset(request)
+        if request.user.is_superuser:
+            return events
+        return events.filter(actor__in=staff_administered_by(request.user).values("pk"))
 
     def has_add_permission(self, request):
         return False

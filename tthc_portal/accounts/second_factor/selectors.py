@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tthc_portal.accounts.models import UserKind
+from tthc_portal.agencies.selectors import staff_administered_by
 
 
 def staff_users(users: QuerySet) -> QuerySet:
@@ -22,9 +22,10 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def staff_second_factor_status(query: str = "") -> QuerySet:
-    """Staff with ``enrolled`` (a confirmed app), ``enrolled_at``, ``last_used_at`` and
-    ``codes_left``, in one query whatever the page size."""
+def staff_second_factor_status(administrator, query: str = "") -> QuerySet:
+    """The staff ``administrator`` manages, with ``enrolled`` (a confirmed app),
+    ``enrolled_at``, ``last_used_at`` and ``codes_left``, in one query whatever the
+    page size."""
     confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).order_by("pk")
     codes = (
         StaticToken.objects.filter(device__user=OuterRef("pk"), device__confirmed=True)
@@ -32,7 +33,7 @@ def staff_second_factor_status(query: str = "") -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    users = staff_users(get_user_model().objects.all())
+    users = staff_users(staff_administered_by(administrator))
     if query:
         users = users.filter(
             Q(username__icontains=query) | Q(full_name__icontains=query) | Q(email__icontains=query)

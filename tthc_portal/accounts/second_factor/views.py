@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from tthc_portal.agencies.selectors import staff_administered_by
 
 from . import selectors, services
 from .forms import RecoveryCodeForm, TotpCodeForm
@@ -175,9 +176,9 @@ def admin_list(request: HttpRequest) -> HttpResponse:
     """Administrators: every staff account and its second-factor state."""
     _administrator_or_404(request)
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.staff_second_factor_status(query), ADMIN_PAGE_SIZE).get_page(
-        request.GET.get("trang")
-    )
+    page = Paginator(
+        selectors.staff_second_factor_status(request.user, query), ADMIN_PAGE_SIZE
+    ).get_page(request.GET.get("trang"))
     return render(
         request,
         "accounts/second_factor/admin_list.html",
@@ -193,7 +194,8 @@ def admin_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def admin_reset(request: HttpRequest, pk: int) -> HttpResponse:
     _administrator_or_404(request)
-    person = get_object_or_404(selectors.staff_users(get_user_model().objects.all()), pk=pk)
+    # Only staff the administrator manages (its agencies' subtrees; never a superuser).
+    person = get_object_or_404(selectors.staff_users(staff_administered_by(request.user)), pk=pk)
     services.second_factor_reset(actor=request.user, user=person)
     messages.success(
         request,
