@@ -26,3 +26,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tthc_portal.web.urls")),
 ]
+
+# Nothing under /api/ answers HTML (see tthc_portal.web.views).
+handler404 = "tthc_portal.web.views.page_not_found"
+handler500 = "tthc_portal.web.views.server_error"

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from procedures.models import Procedure
 from tthc_portal.agencies.models import Agency
+from tthc_portal.api_errors import ApiErrorSerializer
 
 from ..models import (
     Channel,
@@ -64,18 +65,8 @@ RESULT_DELIVERY_CHOICES = [
 # --- shared -----------------------------------------------------------------------------
 
 
-class DossierApiErrorSerializer(serializers.Serializer):
-    """Body of every refused request (400 / 403 / 404 / 429)."""
-
-    detail = serializers.CharField(help_text=_("Thông báo lỗi cho người dùng (tiếng Việt)."))
-    errors = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text=_("Chi tiết từng điều kiện chưa đạt, nếu có."),
-    )
-    fields = serializers.DictField(
-        required=False, help_text=_("Lỗi theo từng trường khi dữ liệu gửi lên không hợp lệ.")
-    )
+# The one envelope shared by the whole API (component "ApiError").
+DossierApiErrorSerializer = ApiErrorSerializer
 
 
 class DossierProcedureRefSerializer(serializers.Serializer):

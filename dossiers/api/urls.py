@@ -3,6 +3,8 @@
 from django.urls import path
 from rest_framework.parsers import FormParser, MultiPartParser
 
+from tthc_portal.api_errors import api_catch_all
+
 from . import views
 
 app_name = "dossiers_api"
@@ -49,4 +51,6 @@ urlpatterns = [
     ),
     # public status lookup (anonymous, throttled)
     path("lookup/", views.PublicLookupView.as_view(), name="lookup"),
+    # Anything else under these prefixes (e.g. a non-integer id): a JSON 404, not HTML.
+    api_catch_all("dossiers", "desk", "lookup"),
 ]

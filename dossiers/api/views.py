@@ -32,11 +32,12 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from tthc_portal.accounts.oidc.assurance import sign_in_assurance
 from tthc_portal.api import StandardPagination, flatten_errors
+from tthc_portal.api_contract import QueryContractMixin
+from tthc_portal.throttles import FailClosedScopedRateThrottle
 
 from ..models import Channel, Dossier, Status
 from ..selectors_public import (
@@ -73,7 +74,7 @@ ID_PARAMETER = OpenApiParameter(
 )
 
 
-class DossierApiMixin:
+class DossierApiMixin(QueryContractMixin):
     """Every refusal answers ``{"detail": <Vietnamese sentence>, "errors": [...]}``."""
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -433,7 +434,7 @@ class PublicLookupView(DossierApiMixin, APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle, LookupAttemptsThrottle]
+    throttle_classes = [FailClosedScopedRateThrottle, LookupAttemptsThrottle]
     throttle_scope = "lookup"
 
     def throttled_message(self, exc: exceptions.Throttled) -> str:

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tthc_portal.agencies.models import Agency
+from tthc_portal.api_errors import ApiErrorSerializer
 
 from ..models import (
     Category,
@@ -26,13 +27,8 @@ from ..models import (
     SubmitterKind,
 )
 
-
-class FeedbackErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text=_("Thông báo lỗi cho người dùng (tiếng Việt)."))
-    errors = serializers.ListField(child=serializers.CharField(), required=False)
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
+# The one envelope shared by the whole API (component "ApiError").
+FeedbackErrorSerializer = ApiErrorSerializer
 
 
 # --- PAKN: public -----------------------------------------------------------------------------
@@ -69,13 +65,27 @@ class FeedbackSubmitSerializer(serializers.Serializer):
     )
 
 
+class FeedbackSubmitJSONSerializer(FeedbackSubmitSerializer):
+    """The JSON form of a submission: files travel only in multipart bodies."""
+
+    attachments = None
+
+
+# Staff enter feedback from every channel but the portal itself (named in the schema).
+ENTRY_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.PORTAL]
+
+
 class StaffEntrySerializer(FeedbackSubmitSerializer):
-    channel = serializers.ChoiceField(
-        choices=[(c.value, c.label) for c in Channel if c != Channel.PORTAL]
-    )
+    channel = serializers.ChoiceField(choices=ENTRY_CHANNELS)
     received_at = serializers.DateTimeField()
     receiving_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     transferred_from = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class StaffEntryJSONSerializer(StaffEntrySerializer):
+    """The JSON form of an entry: files travel only in multipart bodies."""
+
+    attachments = None
 
 
 class SubmittedSerializer(serializers.ModelSerializer):

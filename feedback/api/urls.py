@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from tthc_portal.api_errors import api_catch_all
+
 from . import views
 
 app_name = "feedback_api"
@@ -26,4 +28,6 @@ urlpatterns = [
     path("ratings/", views.RatingListView.as_view(), name="rating-list"),
     path("ratings/summary/", views.RatingSummaryView.as_view(), name="rating-summary"),
     path("ratings/by-link/<str:token>/", views.RatingByTokenView.as_view(), name="rating-by-link"),
+    # Anything else under these prefixes (e.g. a non-integer id): a JSON 404, not HTML.
+    api_catch_all("pakn", "ratings"),
 ]

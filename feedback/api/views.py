@@ -1,8 +1,7 @@
 """REST API for ratings and PAKN (documented at /api/docs/).
 
-Thin views: reads from the selectors (scoped by agency, so anything outside
-the caller's units is a 404), writes through the services. A refused
-operation answers 400 ``{"detail", "errors", "fields"}``.
+Thin views: reads from the selectors (scoped by agency: outside the caller's
+units is a 404), writes through the services; refusals ``{"detail", "errors", "fields"}``.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -23,20 +23,22 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, generics, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from dossiers.models import Dossier
 from tthc_portal.agencies.selectors import agencies_for_user
+from tthc_portal.api import StrictPagination, flatten_errors
+from tthc_portal.api_contract import QueryContractMixin
+from tthc_portal.throttles import FailClosedAnonRateThrottle, FailClosedUserRateThrottle
 
 from .. import selectors
 from ..forms import half_year
 from ..models import Feedback, FeedbackHistory, Rating, RatingScore, RatingSource
+from ..models.pakn import Status as FeedbackStatus
 from ..services import FeedbackError
 from ..services import pakn as services
 from ..services.deadlines import policy_for
@@ -57,13 +59,16 @@ ERRORS = {
 }
 
 
-class Pagination(PageNumberPagination):
+STAFF_STATUSES = ["open", "all", *FeedbackStatus.values]
+STAFF_STATUS_HELP = "open, all, hoặc một trạng thái"
+
+
+class Pagination(StrictPagination):
     page_size = 20
-    page_size_query_param = "page_size"
     max_page_size = 100
 
 
-class ErrorsMixin:
+class ErrorsMixin(QueryContractMixin):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, FeedbackError):
             return Response(
@@ -77,7 +82,7 @@ class ErrorsMixin:
         if isinstance(exc, exceptions.ValidationError):
             response.data = {
                 "detail": str(_("Dữ liệu gửi lên không hợp lệ.")),
-                "errors": [],
+                "errors": flatten_errors(exc.detail),
                 "fields": exc.detail,
             }
         elif isinstance(exc, Http404 | exceptions.NotFound):
@@ -100,7 +105,7 @@ class IsAgencyStaff(BasePermission):
 class Public(ErrorsMixin):
     permission_classes = [AllowAny]
     # Public reads: per address for visitors, per account once signed in.
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [FailClosedAnonRateThrottle, FailClosedUserRateThrottle]
 
 
 def _period(request: Request):
@@ -129,7 +134,7 @@ class FeedbackSubmitView(Public, APIView):
             "tiếp về kết quả.\n\nRequired: name, address, phone, and email or postal address."
         ),
         request={"multipart/form-data": s.FeedbackSubmitSerializer,
-                 "application/json": s.FeedbackSubmitSerializer},
+                 "application/json": s.FeedbackSubmitJSONSerializer},
         responses={201: s.SubmittedSerializer, **ERRORS},
         tags=["pakn"],
     )  # fmt: skip
@@ -252,7 +257,7 @@ class StaffMixin(ErrorsMixin):
         operation_id="pakn_staff_list",
         summary="PAKN của đơn vị / Items of my units",
         parameters=[
-            OpenApiParameter("status", str, description="open, all, hoặc một trạng thái"),
+            OpenApiParameter("status", str, enum=STAFF_STATUSES, description=STAFF_STATUS_HELP),
             OpenApiParameter("alert", str, enum=["due_soon", "overdue"]),
             OpenApiParameter("q", str),
         ],
@@ -274,7 +279,7 @@ class StaffListView(StaffMixin, generics.ListCreateAPIView):
         operation_id="pakn_staff_enter",
         summary="Nhập PAKN từ thư, điện thoại, fax, thư điện tử / Enter an item",
         request={"multipart/form-data": s.StaffEntrySerializer,
-                 "application/json": s.StaffEntrySerializer},
+                 "application/json": s.StaffEntryJSONSerializer},
         responses={201: s.StaffFeedbackSerializer, **ERRORS},
         tags=["pakn-staff"],
     )  # fmt: skip
@@ -367,8 +372,8 @@ class CriteriaView(StaffMixin, APIView):
         parameters=[
             OpenApiParameter("agency", int, many=True,
                              description="Đơn vị; bỏ trống: mọi đơn vị được xem"),
-            OpenApiParameter("start", str, description="YYYY-MM-DD"),
-            OpenApiParameter("end", str, description="YYYY-MM-DD (tính cả ngày này)"),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="YYYY-MM-DD"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="YYYY-MM-DD (tính cả ngày này)"),
         ],
         responses={200: s.PaknCriteriaSerializer, **ERRORS},
         tags=["pakn-staff"],
@@ -422,7 +427,10 @@ def _rating(pk: int) -> Rating:
     get=extend_schema(
         operation_id="ratings_list",
         summary="Đánh giá của đơn vị / Ratings of my units",
-        parameters=[OpenApiParameter("needs_review", bool), OpenApiParameter("source", str)],
+        parameters=[
+            OpenApiParameter("needs_review", bool),
+            OpenApiParameter("source", str, enum=RatingSource.values),
+        ],
         tags=["ratings"],
     )
 )
@@ -472,7 +480,8 @@ class RatingSummaryView(StaffMixin, APIView):
         summary="Tổng hợp đánh giá theo cơ quan hoặc thủ tục / Aggregates",
         parameters=[
             OpenApiParameter("group", str, enum=["agency", "procedure"]),
-            OpenApiParameter("start", str), OpenApiParameter("end", str),
+            OpenApiParameter("start", OpenApiTypes.DATE),
+            OpenApiParameter("end", OpenApiTypes.DATE),
         ],
         responses={200: s.RatingSummarySerializer(many=True), **ERRORS},
         tags=["ratings"],

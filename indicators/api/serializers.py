@@ -9,11 +9,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tthc_portal.api_errors import ApiErrorSerializer
+
 from ..models import RecomputeRun, ReportPeriod
 
-
-class IndicatorErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+# The one envelope shared by the whole API (component "ApiError").
+IndicatorErrorSerializer = ApiErrorSerializer
 
 
 class RunSerializer(serializers.ModelSerializer):

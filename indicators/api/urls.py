@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from tthc_portal.api_errors import api_catch_all
+
 from . import views
 
 app_name = "indicators_api"
@@ -42,4 +44,6 @@ urlpatterns = [
         views.PeriodicReportView.as_view(),
         name="periodic-report",
     ),
+    # Anything else under these prefixes (e.g. a non-integer id): a JSON 404, not HTML.
+    api_catch_all("indicators"),
 ]

@@ -25,7 +25,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tthc_portal.agencies.models import Agency
-from tthc_portal.api import StandardPagination
+from tthc_portal.api import StandardPagination, page_parameters, paginated
+from tthc_portal.api_contract import QueryContractMixin
 
 from ..models import RecomputeRun, ReportPeriod
 from ..services import IndicatorError
@@ -50,6 +51,13 @@ ERRORS = {
 AGENCY = OpenApiParameter(
     "agency", int, description="Id đơn vị (mặc định: toàn tỉnh hoặc các đơn vị được xem)"
 )
+PAGED_PERIOD = paginated(s.PeriodSerializer)
+PAGED_RESULT = paginated(s.ResultSerializer)
+PAGED_SUMMARY = paginated(s.SummarySerializer)
+PAGED_CASE = paginated(s.CaseSerializer)
+PAGED_PREDICTION = paginated(s.PredictionSerializer)
+PAGED_ATRISK = paginated(s.AtRiskSerializer)
+PAGED_PERIODIC_ROWS = paginated(s.PeriodicRowSerializer, total=s.PeriodicRowSerializer())
 PERIOD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id của kỳ")
 
 
@@ -64,7 +72,7 @@ class IsIndicatorViewer(BasePermission):
         return bool(view.scope.agency_ids)
 
 
-class IndicatorApiMixin:
+class IndicatorApiMixin(QueryContractMixin):
     permission_classes = [IsIndicatorViewer]
     scope: IndicatorScope
 
@@ -151,8 +159,9 @@ class PeriodListView(IndicatorApiMixin, APIView):
         parameters=[
             OpenApiParameter("label", str, description="2025-05, 2025-Q2, 2025"),
             OpenApiParameter("status", str, enum=["open", "published"]),
+            *page_parameters(),
         ],
-        responses={200: s.PeriodSerializer(many=True), 403: ERRORS[403]},
+        responses={200: PAGED_PERIOD, 403: ERRORS[403]},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -199,8 +208,13 @@ class ResultListView(IndicatorApiMixin, APIView):
             "Kết quả đã lưu của kỳ: từng chỉ tiêu của từng đơn vị được xem (và toàn tỉnh nếu "
             "có quyền). `source`: records | catalogue | flags | fallback | unavailable."
         ),
-        parameters=[PERIOD_ID, AGENCY, OpenApiParameter("group", str, description="Mã nhóm")],
-        responses={200: s.ResultSerializer(many=True), **ERRORS},
+        parameters=[
+            PERIOD_ID,
+            AGENCY,
+            OpenApiParameter("group", str, description="Mã nhóm"),
+            *page_parameters(),
+        ],
+        responses={200: PAGED_RESULT, **ERRORS},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -219,8 +233,8 @@ class SummaryView(IndicatorApiMixin, APIView):
     @extend_schema(
         operation_id="indicator_summary",
         summary="Tổng điểm theo đơn vị / Totals per unit",
-        parameters=[PERIOD_ID, AGENCY],
-        responses={200: s.SummarySerializer(many=True), **ERRORS},
+        parameters=[PERIOD_ID, AGENCY, *page_parameters()],
+        responses={200: PAGED_SUMMARY, **ERRORS},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -241,8 +255,9 @@ class CaseListView(IndicatorApiMixin, APIView):
             PERIOD_ID,
             AGENCY,
             OpenApiParameter("criterion", str, required=True, description="Mã chỉ tiêu, ví dụ 2.1"),
+            *page_parameters(),
         ],
-        responses={200: s.CaseSerializer(many=True), **ERRORS},
+        responses={200: PAGED_CASE, **ERRORS},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -263,8 +278,8 @@ class PredictedView(IndicatorApiMixin, APIView):
             "như đúng hạn) và điểm dự báo (nếu tất cả trễ hạn). Danh sách hồ sơ: "
             "`/predicted/dossiers/?agency=`."
         ),
-        parameters=[PERIOD_ID, AGENCY],
-        responses={200: s.PredictionSerializer(many=True), **ERRORS},
+        parameters=[PERIOD_ID, AGENCY, *page_parameters()],
+        responses={200: PAGED_PREDICTION, **ERRORS},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -280,8 +295,8 @@ class AtRiskListView(IndicatorApiMixin, APIView):
     @extend_schema(
         operation_id="indicator_at_risk_dossiers",
         summary="Hồ sơ có nguy cơ trễ hạn trong kỳ / At-risk dossiers",
-        parameters=[PERIOD_ID, AGENCY],
-        responses={200: s.AtRiskSerializer(many=True), **ERRORS},
+        parameters=[PERIOD_ID, AGENCY, *page_parameters()],
+        responses={200: PAGED_ATRISK, **ERRORS},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -348,8 +363,9 @@ class PeriodicReportView(IndicatorApiMixin, APIView):
             OpenApiParameter("group_by", str, enum=["field", "agency"]),
             AGENCY,
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+            *page_parameters(),
         ],
-        responses={200: s.PeriodicRowSerializer(many=True), **ERRORS},
+        responses={200: PAGED_PERIODIC_ROWS, **ERRORS},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response | HttpResponse:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from tthc_portal.text import fold
 
@@ -19,20 +21,25 @@ def folded_words(query: str) -> list[str]:
     return fold(query[:MAX_QUERY_CHARS]).split()[:MAX_QUERY_WORDS]
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number (NumberFilter alone takes decimals, documented as "number")."""
+
+    field_class = forms.IntegerField
+
+
 class CatalogueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         label=_("Từ khóa (không phân biệt dấu): mọi từ phải có trong tên, mã, lĩnh vực, cơ quan."),
     )
-    field = django_filters.NumberFilter(field_name="field_id", label=_("Mã số lĩnh vực (id)."))
+    field = IdFilter(field_name="field_id", label=_("Mã số lĩnh vực (id)."))
     field_code = django_filters.CharFilter(field_name="field__code", label=_("Mã lĩnh vực."))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp thực hiện."))
     online_level = django_filters.ChoiceFilter(
         choices=OnlineLevel.choices, label=_("Mức độ trực tuyến.")
     )
-    agency = django_filters.NumberFilter(
-        field_name="implementing_agency_id", label=_("Mã số cơ quan thực hiện (id).")
-    )
+    agency = IdFilter(field_name="implementing_agency_id", label=_("Mã số cơ quan thực hiện (id)."))
     agency_code = django_filters.CharFilter(
         field_name="implementing_agency__code", label=_("Mã định danh cơ quan thực hiện.")
     )

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from tthc_portal.api_errors import api_catch_all
+
 from . import views
 
 app_name = "procedures_api"
@@ -58,4 +60,6 @@ urlpatterns = [
     path(
         "publication/versions/<int:pk>/return/", version_return, name="publication-version-return"
     ),
+    # Anything else under these prefixes (e.g. a non-integer id): a JSON 404, not HTML.
+    api_catch_all("catalogue", "publication"),
 ]

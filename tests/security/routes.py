@@ -225,18 +225,18 @@ ACCESS: dict[str, str] = {
     "integrations:difference_resync": OFFICE,
     "integrations:dead_letter_resync": OFFICE,
     # the API's own 404 for unknown paths under each prefix
-    "route:api/^(?:catalogue|publication)/(?:.*/)?$": PUBLIC,
-    "route:api/^(?:dossiers|desk|lookup)/(?:.*/)?$": PUBLIC,
-    "route:api/^(?:pakn|ratings)/(?:.*/)?$": PUBLIC,
-    "route:api/^(?:indicators)/(?:.*/)?$": PUBLIC,
+    "route:api/^(?:catalogue|publication)/(?:[\\s\\S]*/)?$": PUBLIC,
+    "route:api/^(?:dossiers|desk|lookup)/(?:[\\s\\S]*/)?$": PUBLIC,
+    "route:api/^(?:pakn|ratings)/(?:[\\s\\S]*/)?$": PUBLIC,
+    "route:api/^(?:indicators)/(?:[\\s\\S]*/)?$": PUBLIC,
 }
 
 # Unnamed patterns cannot be reversed: the path the matrix requests instead.
 UNNAMED_PATHS: dict[str, str] = {
-    "route:api/^(?:catalogue|publication)/(?:.*/)?$": "/api/catalogue/khong-co/",
-    "route:api/^(?:dossiers|desk|lookup)/(?:.*/)?$": "/api/dossiers/khong-co/",
-    "route:api/^(?:pakn|ratings)/(?:.*/)?$": "/api/pakn/khong-co/",
-    "route:api/^(?:indicators)/(?:.*/)?$": "/api/indicators/khong-co/",
+    "route:api/^(?:catalogue|publication)/(?:[\\s\\S]*/)?$": "/api/catalogue/khong-co/",
+    "route:api/^(?:dossiers|desk|lookup)/(?:[\\s\\S]*/)?$": "/api/dossiers/khong-co/",
+    "route:api/^(?:pakn|ratings)/(?:[\\s\\S]*/)?$": "/api/pakn/khong-co/",
+    "route:api/^(?:indicators)/(?:[\\s\\S]*/)?$": "/api/indicators/khong-co/",
 }
 
 # POST to these would end the test client's own session: GET only.

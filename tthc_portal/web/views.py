@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.selectors import agencies_for_user, user_roles
+from tthc_portal.api_errors import api_not_found
 from tthc_portal.cache_safety import (
     CACHE_ERRORS,
     OUTAGE_RETRY_SECONDS,
@@ -99,3 +101,19 @@ def counters_unavailable(request: HttpRequest, *, title: str, message: str) -> H
     response = render(request, "errors/503.html", {"title": title, "message": message}, status=503)
     response["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Nothing under ``/api/`` answers HTML: an unknown API address is the JSON
+    error envelope, every other address the portal's own 404 page."""
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("Hệ thống đang gặp sự cố, vui lòng thử lại sau.")}, status=500
+        )
+    return defaults.server_error(request)

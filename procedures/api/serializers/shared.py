@@ -3,10 +3,10 @@ content list, the error body and the short references to agencies and fields."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from tthc_portal.agencies.models import Agency
+from tthc_portal.api_errors import ApiErrorSerializer
 
 from ...models import Field
 
@@ -51,18 +51,8 @@ VERSION_CONTENT = [
 ]
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Body of every refused request (400 / 403 / 404)."""
-
-    detail = serializers.CharField(help_text=_("Thông báo lỗi cho người dùng (tiếng Việt)."))
-    errors = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text=_("Chi tiết từng điều kiện chưa đạt, nếu có."),
-    )
-    fields = serializers.DictField(
-        required=False, help_text=_("Lỗi theo từng trường khi dữ liệu gửi lên không hợp lệ.")
-    )
+# The one envelope shared by the whole API (component "ApiError").
+ErrorSerializer = ApiErrorSerializer
 
 
 class AgencyRefSerializer(serializers.ModelSerializer):

@@ -17,11 +17,12 @@ from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
 from tthc_portal.api import flatten_errors
+from tthc_portal.api_contract import QueryContractMixin
+from tthc_portal.throttles import FailClosedAnonRateThrottle, FailClosedUserRateThrottle
 
 from ...services import ProcedureError
 from .. import serializers as s
@@ -35,7 +36,7 @@ ERRORS = {
 }
 
 
-class ApiErrorsMixin:
+class ApiErrorsMixin(QueryContractMixin):
     """Every refusal answers ``{"detail": <Vietnamese message>, "errors": [...]}``.
 
     ``ProcedureError`` (a service refused) → 400 with its message and details;
@@ -76,7 +77,7 @@ class ApiErrorsMixin:
 class PublicMixin(ApiErrorsMixin):
     permission_classes = [AllowAny]
     # Public reads: per address for visitors, per account once signed in.
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [FailClosedAnonRateThrottle, FailClosedUserRateThrottle]
 
 
 class HasAgencyPermission(BasePermission):
