@@ -39,7 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Mod
+from django.db.models.functions import Cast, Coalesce, Mod
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -214,7 +214,8 @@ def raw_annotations(
             output_field=DurationField(),
         )
         if rule_set.due_field == DueField.ORIGINAL
-        else Value(None, output_field=DurationField()),
+        # Typed NULL: the rows table is created from this query (a bare NULL is text).
+        else Cast(Value(None), output_field=DurationField()),
         "n_requests": Case(
             When(Exists(requests), then=Subquery(n_requests, output_field=IntegerField())),
             default=Value(0),

@@ -129,7 +129,9 @@ def test_submit_pay_supplement_receive_download_and_look_up(
     png = next(tmp_path.glob("page*.png"))
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True,
                              text=True, check=True).stdout  # fmt: skip
-    assert dossier.code in decoded and DEMO_CODE in decoded and CITIZEN in decoded
+    # A plain link with the dossier's token, no personal data (issue 15, item 6).
+    assert decoded.strip().endswith(f"/tra-cuu/{dossier.lookup_token}/")
+    assert CITIZEN not in decoded
 
     # 6. Anyone finds it with the public lookup: code + last 4 digits of the phone.
     page.context.clear_cookies()

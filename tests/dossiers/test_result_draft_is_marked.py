@@ -42,7 +42,7 @@ def test_the_draft_has_its_own_link_and_a_visible_mark(client, users, draft) -> 
     page = client.get(reverse("processing:dossier", args=[draft.dossier_id])).content.decode()
     issued = page.split('data-testid="documents"', 1)[1].split("</section>", 1)[0]
     own = reverse("dossiers:document_draft", args=[draft.pk])
-    assert own in page and 'data-testid="result-draft"' in issued
+    assert own in page and 'data-testid="result-draft-file"' in issued
     assert reverse("dossiers:document_download", args=[draft.pk]) not in page
     assert f'data-kind="{DocumentKind.RESULT}"' not in issued  # not among the issued papers
     response = client.get(own)

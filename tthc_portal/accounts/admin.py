@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tthc_portal.agencies.selectors import staff_administered_by
 
@@ -49,3 +51,11 @@ class UserAdmin(BaseUserAdmin):
             # agency administrator could raise itself above its agencies.
             readonly += ["is_superuser", "is_staff", "last_login", "date_joined"]
         return readonly
+
+
+# Second factors are managed on the portal's own page (scoped to the
+# administrator's staff, audited): django-otp's admin pages would be a second,
+# unscoped write path (and its "config" page answers 500 for a missing device).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
