@@ -29,11 +29,16 @@ from .models import (
     ReportPeriod,
     Source,
 )
+from .ranking import (
+    ZERO,
+    category,
+    peer_totals,
+    ranked,
+    ranked_among,
+)
 from .services import scope as scope_service
 
 VIEW, PUBLISH = "view_indicators", "publish_indicators"
-DEPARTMENT_KINDS = (AgencyKind.PROVINCIAL_OFFICE, AgencyKind.DEPARTMENT, AgencyKind.AUTHORITY)
-COMMUNE_KINDS = (AgencyKind.COMMUNE, AgencyKind.DISTRICT)
 TREND_PERIODS = 12
 # The Decision's own group names (indicators-766.md §1.1), for the five-group display.
 DECISION_GROUPS = {
@@ -43,7 +48,6 @@ DECISION_GROUPS = {
     4: gettext_lazy("Cung cấp dịch vụ trực tuyến"),
     5: gettext_lazy("Mức độ hài lòng"),
 }
-ZERO = Decimal("0.00")
 
 
 # --- periods -----------------------------------------------------------------------------
@@ -240,53 +244,6 @@ def _totals(period: ReportPeriod, columns: list[Column], agency_ids, province: b
     }
 
 
-def ranked(scores: list) -> list:
-    """Highest total first; equal totals share a rank (1, 2, 2, 4)."""
-    ordered = sorted(scores, key=lambda s: (-s.total, s.name))
-    for index, score in enumerate(ordered):
-        same = index and ordered[index - 1].total == score.total
-        score.rank = ordered[index - 1].rank if same else index + 1
-        score.of = len(ordered)
-    return ordered
-
-
-def _category(kind: str) -> str:
-    if kind in DEPARTMENT_KINDS:
-        return "departments"
-    if kind in COMMUNE_KINDS:
-        return "communes"
-    return "others"
-
-
-def _peer_totals(period: ReportPeriod) -> dict[str, list[Decimal]]:
-    """Every unit's total in the period by category, for ranks in the full
-    ranking; one grouped query. The province's own unit row is left out, as in
-    the public report (it repeats the pooled province row)."""
-    rows = (
-        IndicatorResult.objects.filter(period=period, agency__isnull=False)
-        .exclude(agency__kind=AgencyKind.PROVINCE, agency__parent__isnull=True)
-        .values("agency_id", "agency__kind")
-        .annotate(total=Sum("score"))
-        .order_by()
-    )
-    peers: dict[str, list[Decimal]] = {}
-    for row in rows:
-        category = _category(row["agency__kind"])
-        peers.setdefault(category, []).append(scoring.round2(row["total"] or ZERO))
-    return peers
-
-
-def ranked_among(scores: list, peers: list[Decimal]) -> list:
-    """The user's units placed in the full ranking of their category: a unit's
-    rank is one more than the number of units with a higher total (the same
-    1, 2, 2, 4 rule as ``ranked``), whoever may see those other units."""
-    ordered = sorted(scores, key=lambda s: (-s.total, s.name))
-    for score in ordered:
-        score.rank = 1 + sum(1 for total in peers if total > score.total)
-        score.of = len(peers)
-    return ordered
-
-
 @dataclass
 class TrendPoint:
     label: str
@@ -398,15 +355,15 @@ def dashboard(
     for unit in scope.units.values():
         if unit.is_province:
             continue
-        covers.add(_category(unit.kind))
+        covers.add(category(unit.kind))
         score = score_of(unit.id, unit.name, unit.kind)
         if score is not None:
-            categories[_category(unit.kind)].append(score)
+            categories[category(unit.kind)].append(score)
     if scope.province:
         # Every unit is in scope: the ranking shown is the full ranking.
         lists = {key: ranked(scores) for key, scores in categories.items()}
     else:
-        peers = _peer_totals(period)
+        peers = peer_totals(period)
         lists = {
             key: ranked_among(scores, peers.get(key, [])) for key, scores in categories.items()
         }

@@ -13,7 +13,8 @@ from tthc_portal.agencies.models import AgencyKind
 
 from . import scoring
 from .models import IndicatorResult, PeriodStatus, ReportPeriod
-from .selectors import COMMUNE_KINDS, DEPARTMENT_KINDS, ZERO, ranked, scheme_for
+from .ranking import COMMUNE_KINDS, DEPARTMENT_KINDS, ZERO, ranked
+from .selectors import scheme_for
 
 ON_TIME_CODE = "2.1"  # "Hồ sơ giải quyết trước và đúng hạn": the on-time rate shown to the public
 

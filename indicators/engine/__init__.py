@@ -49,7 +49,8 @@ from .catalogue import (
 )
 from .pakn import KEYS as PAKN_KEYS
 from .pakn import pakn_counts
-from .rows import dossier_criteria, dossier_rows, flag, in_period_scope, key
+from .rows import dossier_criteria, flag, in_period_scope, key
+from .table import dossier_rows
 
 __all__ = ["CriterionResult", "Inputs", "Scope", "Summary", "compute", "gather", "summarise"]
 

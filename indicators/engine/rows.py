@@ -13,12 +13,9 @@ One definition serves two readers:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -60,7 +57,7 @@ from dossiers.models import (
 from feedback.models import Feedback, Like, Rating
 from procedures.models import FeeItem
 
-from ..models import DossierRow, DueField, IndexRuleSet
+from ..models import DueField, IndexRuleSet
 
 STOP_STATUSES = (Status.STOPPED, Status.REJECTED, Status.WITHDRAWN)
 CITIZEN_APPLICANTS = ("citizen", "foreigner")
@@ -453,58 +450,3 @@ def reason_expression(criterion: DossierCriterion) -> Case:
 def key(code: str) -> str:
     """ "2.1" → "2_1": a safe SQL alias."""
     return code.replace(".", "_")
-
-
-# --- the temporary table ---------------------------------------------------------------------
-
-ROW_FIELDS = [f.name for f in DossierRow._meta.concrete_fields]
-
-
-def _table() -> str:
-    schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
-    return f"{schema}.{connection.ops.quote_name(DossierRow._meta.db_table)}"
-
-
-def _drop() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_table()}")
-
-
-@contextmanager
-def dossier_rows(
-    *,
-    since: datetime.datetime,
-    until: datetime.datetime,
-    rule_set: IndexRuleSet,
-    agency_ids: list[int] | None = None,
-) -> Iterator[QuerySet[DossierRow]]:
-    """Fill the session's temporary table with the period's candidate dossiers
-    (of ``agency_ids``, or of the whole province) and yield a queryset over it
-    carrying ``deadline`` and ``on_time``. Three statements: drop, fill, drop
-    (five on PostgreSQL: JIT is switched off around the fill)."""
-    source = Dossier.objects.filter(candidate_filter(since, until))
-    if agency_ids is not None:
-        source = source.filter(receiving_agency_id__in=agency_ids)
-    source = source.annotate(**raw_annotations(since, until, rule_set)).values(*ROW_FIELDS)
-    sql, params = source.order_by().query.sql_with_params()
-    name = connection.ops.quote_name(DossierRow._meta.db_table)
-    _drop()
-    postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        if postgres:
-            # Many sub-plans push the estimated cost over jit_above_cost; compiling
-            # them costs seconds while running them takes a fraction of that.
-            cursor.execute("SET jit = off")
-        try:
-            # The table name is a constant of this module, the body is the ORM's SQL.
-            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)
-        finally:
-            if postgres:
-                with suppress(DatabaseError):
-                    cursor.execute("RESET jit")
-    try:
-        yield with_derived(DossierRow.objects.all(), until)
-    finally:
-        # After a database error the transaction is aborted and rolls the table back anyway.
-        with suppress(DatabaseError):
-            _drop()

@@ -34,7 +34,8 @@ from tthc_portal.agencies.models import Agency
 from tthc_portal.tabular import csv_write, xlsx_bytes
 
 from .. import engine
-from ..engine.rows import dossier_rows, in_period_scope
+from ..engine.rows import in_period_scope
+from ..engine.table import dossier_rows
 from ..models import EarlyRule, IndexRuleSet
 from . import IndicatorError
 
