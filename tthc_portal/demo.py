@@ -271,9 +271,17 @@ def seed_reference_data() -> None:
 
 
 def seed_calendar() -> int:
-    count = workdays.calendar_load_file()
+    """The official file is installed by ``migrate``; the demo adds 2027.
+
+    2027 is not in the official file yet: the demo fills it from the
+    ``holidays`` package so deadlines around Tết 2027 look right.
+    """
+    from tthc_portal.workdays.models import CalendarException
+    from tthc_portal.workdays.official import calendar_install_official
+
+    calendar_install_official()
     workdays.calendar_fill_from_package([2027])
-    return count
+    return CalendarException.objects.count()
 
 
 def seed_procedures() -> dict:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("indicators.urls")),
     path("", include("integrations.urls")),
+    path("", include("queueing.urls")),
+    path("", include("receipts.urls")),
     path("ket-noi/", include("tthc_portal.api_clients.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

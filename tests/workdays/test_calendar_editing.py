@@ -188,10 +188,12 @@ def test_anonymous_is_sent_to_login(client: Client, url: str) -> None:
 
 @pytest.mark.django_db
 def test_anonymous_post_changes_nothing(client: Client) -> None:
+    before = list(CalendarException.objects.values_list("date", "kind", "name"))
     response = add_holiday(client)
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
-    assert not CalendarException.objects.exists()
+    assert list(CalendarException.objects.values_list("date", "kind", "name")) == before
+    assert not CalendarException.objects.filter(date=NEW_HOLIDAY).exists()
 
 
 def test_citizen_without_membership_is_refused(client: Client, holiday_calendar) -> None:

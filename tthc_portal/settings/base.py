@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "indicators",
     "feedback",
     "integrations",
+    "queueing",
+    "receipts",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +312,10 @@ TTHC = {
     "HOLIDAYS_FILE": os.environ.get(
         "TTHC_HOLIDAYS_FILE", str(BASE_DIR / "tthc_portal" / "data" / "holidays-vn.json")
     ),
+    # From this day of the year ("MM-DD") the next year's official calendar is
+    # expected: the calendar page and `check --deploy` warn while it is missing
+    # (dossiers received in December fall due in January).
+    "CALENDAR_NEXT_YEAR_FROM": os.environ.get("TTHC_CALENDAR_NEXT_YEAR_FROM", "11-01"),
     "PROCEDURES_SAMPLE_FILE": os.environ.get(
         "TTHC_PROCEDURES_FILE", str(BASE_DIR / "tthc_portal" / "data" / "procedures-sample.json")
     ),

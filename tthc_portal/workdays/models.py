@@ -33,3 +33,25 @@ class CalendarException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.name}"
+
+
+class OfficialCalendarRelease(models.Model):
+    """One installed version of the official holiday file shipped with the portal.
+
+    ``migrate`` installs the file (see ``official.py``); the entries are kept so
+    that the next release can tell a row staff changed from one it may update.
+    """
+
+    checksum = models.CharField(_("mã kiểm tra"), max_length=64, unique=True)
+    installed_at = models.DateTimeField(_("cài đặt lúc"), auto_now_add=True)
+    years = models.JSONField(_("các năm"), default=list)
+    entries = models.JSONField(_("các ngày"), default=list)
+    kept = models.JSONField(_("các ngày giữ theo chỉnh sửa của cán bộ"), default=list)
+
+    class Meta:
+        verbose_name = _("phiên bản lịch nghỉ lễ chính thức")
+        verbose_name_plural = _("phiên bản lịch nghỉ lễ chính thức")
+        ordering = ["-installed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.installed_at:%d/%m/%Y} ({self.checksum[:12]})"

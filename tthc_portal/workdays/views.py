@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from . import services
 from .forms import CalculatorForm, CalendarExceptionForm
 from .models import CalendarException
+from .official import calendar_missing_years
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -61,6 +62,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "years": range(year - 2, year + 3),
+            "missing_years": calendar_missing_years(),
         },
     )
 
