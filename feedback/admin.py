@@ -1,14 +1,17 @@
 """Admin for every feedback model.
 
 Configuration rows (rule sets, criteria, bands, deadlines, policy) are edited
-here. Ratings and PAKN are records: their history tables are read-only, and
-PAKN state changes go through the workspace (the transition service), not here.
+here. Ratings and PAKN are records kept by their services (history, audit,
+deadlines, notifications): every one of them is read-only here; PAKN state
+changes go through the workspace, ratings through the citizen's pages.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+
+from tthc_portal.admin_readonly import ReadOnlyAdminMixin
 
 from .models import (
     Feedback,
@@ -27,15 +30,9 @@ from .models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CriterionInline(admin.TabularInline):
@@ -81,7 +78,7 @@ class RevisionInline(ReadOnlyInline):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["dossier", "source", "total", "band_label", "like", "submitted_at",
                     "needs_review"]  # fmt: skip
     list_filter = ["source", "like", "band_code", "needs_review"]
@@ -93,24 +90,15 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(RatingScore)
-class RatingScoreAdmin(admin.ModelAdmin):
+class RatingScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["rating", "criterion", "prefilled_score", "score", "appraised_score"]
     raw_id_fields = ["rating"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
 
 @admin.register(RatingRevision)
-class RatingRevisionAdmin(admin.ModelAdmin):
+class RatingRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["rating", "kind", "at", "actor"]
     raw_id_fields = ["rating"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PaknDeadlineRule)
@@ -139,7 +127,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "status", "category", "agency", "received_at",
                     "next_due_at", "alert_level"]  # fmt: skip
     list_filter = ["status", "category", "subject", "channel", "alert_level"]
@@ -159,40 +147,25 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackHistory)
-class FeedbackHistoryAdmin(admin.ModelAdmin):
+class FeedbackHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["feedback", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action", "to_status"]
     raw_id_fields = ["feedback"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(FeedbackAttachment)
-class FeedbackAttachmentAdmin(admin.ModelAdmin):
+class FeedbackAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["feedback", "original_filename", "content_type", "size", "uploaded_at"]
     raw_id_fields = ["feedback"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
 
 @admin.register(FeedbackReaction)
-class FeedbackReactionAdmin(admin.ModelAdmin):
+class FeedbackReactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["feedback", "value", "user", "created_at"]
     list_filter = ["value"]
     raw_id_fields = ["feedback", "user"]
 
 
 @admin.register(FeedbackSequence)
-class FeedbackSequenceAdmin(admin.ModelAdmin):
+class FeedbackSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["day", "last_value"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from tthc_portal.admin_readonly import ReadOnlyModelAdmin
+
 from .models import (
     CodeMap,
     Difference,
@@ -66,26 +68,15 @@ class CodeMapAdmin(admin.ModelAdmin):
     search_fields = ("local", "remote", "label")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(UnmappedItem)
-class UnmappedItemAdmin(ReadOnlyAdmin):
+class UnmappedItemAdmin(ReadOnlyModelAdmin):
     list_display = ("kind", "value", "direction", "count", "last_seen", "resolved_at")
     list_filter = ("target", "kind", "direction")
     search_fields = ("value",)
 
 
 @admin.register(SyncEvent)
-class SyncEventAdmin(ReadOnlyAdmin):
+class SyncEventAdmin(ReadOnlyModelAdmin):
     list_display = ("dossier", "seq", "kind", "national_status", "status", "attempts",
                     "error_class", "occurred_at", "acked_at")  # fmt: skip
     list_filter = ("status", "kind", "error_class")
@@ -93,7 +84,7 @@ class SyncEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SyncAttempt)
-class SyncAttemptAdmin(ReadOnlyAdmin):
+class SyncAttemptAdmin(ReadOnlyModelAdmin):
     list_display = ("at", "operation", "dossier", "status_code", "reply_class", "latency_ms")
     list_filter = ("target", "operation", "reply_class")
     raw_id_fields = ("dossier",)
@@ -109,5 +100,5 @@ for model, columns in (
     (PaymentMessage, ("at", "reference", "direction", "kind", "verified")),
     (StoreLookup, ("at", "dossier", "channel", "signature_valid")),
 ):
-    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {
+    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyModelAdmin,), {
         "list_display": columns, "raw_id_fields": ()}))  # fmt: skip

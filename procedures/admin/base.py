@@ -2,19 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
+from tthc_portal.admin_readonly import ReadOnlyAdminMixin
 
-from django.http import HttpRequest
-
-
-class ReadOnlyAdminMixin:
-    """A record kept by the services: visible, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+__all__ = ["ReadOnlyAdminMixin"]

@@ -2,23 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from procedures.models import Procedure
+from tthc_portal.agencies.models import Agency
 from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures, seed_reference_data
 
 JUSTICE = "000.00.10.H99"
 HEALTH = "000.00.11.H99"
 
 
+@pytest.fixture(scope="module")
+def _province_for_module(django_db_setup, django_db_blocker) -> Iterator[list[str]]:
+    """The demo province built once per test module, not once per test.
+
+    Seeding 63 procedures and the demo accounts costs seconds; every test of
+    the module runs in a savepoint inside this transaction (pytest-django's
+    ``db``), so each still starts from the same fresh province, and the
+    transaction is rolled back when the module ends.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            seed_reference_data()  # flushed by transactional tests that ran earlier
+            agencies = seed_agencies()
+            seed_accounts(agencies)
+            seed_procedures()
+            yield list(agencies)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def province(holiday_calendar):
-    seed_reference_data()  # flushed by transactional tests that ran earlier
-    agencies = seed_agencies()
-    seed_accounts(agencies)
-    seed_procedures()
-    return agencies
+def province(request: pytest.FixtureRequest) -> dict[str, Agency]:
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        # Threads and commits need real transactions: seed for this test alone.
+        request.getfixturevalue("transactional_db")
+        seed_reference_data()
+        agencies = seed_agencies()
+        seed_accounts(agencies)
+        seed_procedures()
+        return agencies
+    codes = request.getfixturevalue("_province_for_module")
+    request.getfixturevalue("db")
+    # Fresh instances per test: a test that changes one must not leak the change.
+    return Agency.objects.in_bulk(codes, field_name="code")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ real services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from dossiers.models import Dossier, SupplementRequest, SupplementStage
 from dossiers.services.lifecycle import dossier_transition
@@ -27,6 +28,7 @@ from feedback.services import pakn
 from procedures.models import OnlineLevel, Procedure
 from tests.dossiers.files import make_pdf, upload
 from tests.procedures.factories import published_procedure
+from tthc_portal.agencies.models import Agency
 from tthc_portal.demo import seed_accounts, seed_agencies
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -40,8 +42,7 @@ def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=TZ)
 
 
-@pytest.fixture
-def tinh(holiday_calendar):
+def _seed_tinh() -> dict[str, Agency]:
     # Transactional tests flush the rows the data migration seeded: put them back.
     from feedback.defaults import ensure_all
 
@@ -49,6 +50,37 @@ def tinh(holiday_calendar):
     agencies = seed_agencies()
     seed_accounts(agencies)
     return agencies
+
+
+@pytest.fixture(scope="module")
+def _tinh_for_module(django_db_setup, django_db_blocker) -> Iterator[list[str]]:
+    """The light province built once per module, in a transaction rolled back at
+    its end; each test runs in a savepoint inside it (pytest-django's ``db``)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield list(_seed_tinh())
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def tinh(request: pytest.FixtureRequest) -> dict[str, Agency]:
+    if "transactional_db" in request.fixturenames or _wants_transaction(request):
+        # Threads and commits need real transactions: seed for this test alone.
+        request.getfixturevalue("transactional_db")
+        return _seed_tinh()
+    codes = request.getfixturevalue("_tinh_for_module")
+    request.getfixturevalue("db")
+    # Fresh instances per test: a test that changes one must not leak the change.
+    return Agency.objects.in_bulk(codes, field_name="code")
+
+
+def _wants_transaction(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tthc_portal.admin_readonly import ReadOnlyAdminMixin
 from tthc_portal.agencies.selectors import staff_administered_by
 
 from .models import User
@@ -59,3 +62,13 @@ class UserAdmin(BaseUserAdmin):
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+# Groups are the per-agency role groups written by ``agency_groups_sync`` and
+# ``membership_grant``: editing one here would hand out rights no service records.
+class GroupAdmin(ReadOnlyAdminMixin, BaseGroupAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

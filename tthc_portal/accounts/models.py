@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -54,6 +55,14 @@ class User(AbstractUser):
     )
     phone = models.CharField(
         _("số điện thoại"), max_length=16, blank=True, validators=[phone_validator]
+    )
+    # The interface language is the person's choice, kept with the account:
+    # never guessed from the browser (a shared PC at the centre may say "en").
+    language = models.CharField(
+        _("ngôn ngữ giao diện"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)

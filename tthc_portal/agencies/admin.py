@@ -39,6 +39,11 @@ class AgencyAdmin(admin.ModelAdmin):
     def _object_permissions_gone(request: HttpRequest, *args, **kwargs):
         raise Http404
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A unit is merged or closed (``replaced``, ``is_active``), never deleted:
+        # its dossiers, groups and 766 history stay attached to it.
+        return False
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # A new or moved unit gets its role groups and its ancestors' oversight.

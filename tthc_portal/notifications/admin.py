@@ -3,12 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from tthc_portal.admin_readonly import ReadOnlyAdminMixin
+
 from .models import MessageTemplate, OutboxMessage
 from .template_changes import EDITABLE_FIELDS, message_template_check, message_template_update
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "channel",
@@ -21,12 +23,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ("channel", "status")
     search_fields = ("recipient", "subject", "topic")
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MessageTemplateForm(forms.ModelForm):

@@ -73,10 +73,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tthc_portal.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language saved on the account (or picked by a visitor), never the browser's.
+    "tthc_portal.accounts.language.UserLanguageMiddleware",
     # Staff: a second factor on every page; idle timeout and revoked sessions.
     "django_otp.middleware.OTPMiddleware",
     "tthc_portal.accounts.signins.middleware.SessionGuardMiddleware",

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tthc_portal.admin_readonly import ReadOnlyModelAdmin
+
 from .errors import SigningError
 from .models import AgencyCertificate, CertificateAuthority
 from .services import agency_certificate_issue, agency_certificate_revoke
@@ -14,26 +16,15 @@ from .services import agency_certificate_issue, agency_certificate_revoke
 _CERT_FIELDS = ("serial", "fingerprint_sha256", "not_before", "not_after", "certificate_pem")
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CertificateAuthority)
-class CertificateAuthorityAdmin(_ReadOnlyAdmin):
+class CertificateAuthorityAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "serial", "not_before", "not_after", "is_active")
     fields = ("name", "is_active", *_CERT_FIELDS, "created_at")
     readonly_fields = fields
 
 
 @admin.register(AgencyCertificate)
-class AgencyCertificateAdmin(_ReadOnlyAdmin):
+class AgencyCertificateAdmin(ReadOnlyModelAdmin):
     list_display = ("agency", "serial", "not_after", "is_active", "revoked_at")
     list_filter = ("is_active", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("agency__name", "agency__code", "serial")
