@@ -5,8 +5,10 @@ of each procedure (``Procedure.current_version``), never an internal
 procedure, never one whose reception is locked or which is abolished.
 
 Search is diacritic- and case-insensitive on SQLite and PostgreSQL alike:
-the query is folded with :func:`tthc_portal.text.fold` and matched against
-the folded columns the services maintain (``search_text``, ``name_folded``).
+the query is folded with :func:`tthc_portal.text.fold` and matched, whole
+words only, against the folded columns the services maintain
+(``search_text``, ``name_folded``); matching and ranking live in
+:mod:`procedures.search`.
 """
 
 from __future__ import annotations
@@ -14,26 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tthc_portal.agencies.models import Agency
 from tthc_portal.text import fold
 
+from . import search
 from .models import (
     ComponentRequirement,
     Field,
@@ -43,20 +34,20 @@ from .models import (
     VersionStatus,
     WorkflowStep,
 )
+from .search import (  # noqa: F401 - the ranks are part of this module's interface
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    RANK_ALL_WORDS,
+    RANK_CODE,
+    RANK_EXACT_NAME,
+    RANK_NAME_CONTAINS,
+    RANK_NAME_LEAD,
+    RANK_NAME_PREFIX,
+)
 
 # A base code (1.004122) optionally followed by the local suffix.
 CODE_RE = re.compile(r"^(\d\.\d{6})(?:\..*)?$")
-CODE_PREFIX_RE = re.compile(r"^\d\.\d*$")
-MAX_QUERY_CHARS = 200
-MAX_QUERY_WORDS = 12
 _WORD_TRIM = ",;:!?\"'“”‘’()[]{}«»"
-
-# Search ranks, best first (lower sorts first).
-RANK_EXACT_NAME = 0
-RANK_NAME_PREFIX = 1
-RANK_NAME_CONTAINS = 2
-RANK_CODE = 3
-RANK_ALL_WORDS = 4
 
 
 def public_versions(today: date | None = None) -> QuerySet[ProcedureVersion]:
@@ -75,20 +66,14 @@ def public_versions(today: date | None = None) -> QuerySet[ProcedureVersion]:
 
 
 def search_terms(query: str) -> tuple[str, list[str]]:
-    """The folded phrase and its words ("Đăng ký  HỘ" → ("dang ky ho", [...]))."""
+    """The folded phrase and its words ("Đăng ký  HỘ" → ("dang ky ho", [...])).
+
+    Used by the staff searches (desk queue, worklists) as substrings; the public
+    catalogue cuts queries with :func:`procedures.search.tokenise` instead.
+    """
     words = [w.strip(_WORD_TRIM) for w in fold(query[:MAX_QUERY_CHARS]).split()]
     words = [w for w in words if w][:MAX_QUERY_WORDS]
     return " ".join(words), words
-
-
-def _code_match(phrase: str) -> Q | None:
-    """A condition on the procedure code when the query looks like a code."""
-    match = CODE_RE.match(phrase)
-    if match:
-        return Q(procedure__code=match.group(1))
-    if CODE_PREFIX_RE.match(phrase) and len(phrase) >= 3:
-        return Q(procedure__code__startswith=phrase)
-    return None
 
 
 def _pk(value: Any) -> Any:
@@ -115,12 +100,6 @@ def _filtered(
     return versions
 
 
-def _matching(versions: QuerySet[ProcedureVersion], words: list[str]) -> QuerySet[ProcedureVersion]:
-    for word in words:
-        versions = versions.filter(search_text__contains=word)
-    return versions
-
-
 def catalogue_search(
     query: str = "",
     *,
@@ -132,38 +111,17 @@ def catalogue_search(
 ) -> QuerySet[ProcedureVersion]:
     """Public versions matching every word of ``query``, best match first.
 
-    Rank (annotated in SQL as ``rank``): exact folded name, name starting with
-    the phrase, name containing the phrase, code match, all words present;
-    then by folded name. Without a query, everything sorted by name.
+    Whole words, abbreviations and codes as described in :mod:`procedures.search`;
+    the rank (``rank``, ``closeness``) is computed in SQL. Without a query,
+    everything sorted by name.
     """
-    phrase, words = search_terms(query)
     versions = _filtered(
         public_versions(today), field=field, agency=agency, level=level, online_level=online_level
     )
-    versions = _matching(versions, words)
-    if phrase:
-        # The phrase as typed (punctuation kept: "cấp, cấp lại") or trimmed.
-        phrases = {phrase, " ".join(fold(query[:MAX_QUERY_CHARS]).split())}
-
-        def any_phrase(lookup: str) -> Q:
-            return reduce(or_, (Q(**{lookup: p}) for p in sorted(phrases)))
-
-        whens = [
-            When(any_phrase("name_folded"), then=Value(RANK_EXACT_NAME)),
-            When(any_phrase("name_folded__startswith"), then=Value(RANK_NAME_PREFIX)),
-            When(any_phrase("name_folded__contains"), then=Value(RANK_NAME_CONTAINS)),
-        ]
-        code = _code_match(phrase)
-        if code is not None:
-            whens.append(When(code, then=Value(RANK_CODE)))
-        rank = Case(*whens, default=Value(RANK_ALL_WORDS), output_field=IntegerField())
-    else:
-        rank = Value(RANK_ALL_WORDS, output_field=IntegerField())
     return (
-        versions.annotate(rank=rank)
+        search.ranked(versions, query)
         .select_related("procedure", "field", "implementing_agency")
         .prefetch_related("fees")
-        .order_by("rank", "name_folded", "pk")
     )
 
 
@@ -213,8 +171,7 @@ def catalogue_facets(
     filter, so a visitor sees how many results each choice would give. An
     option with no result is left out unless it is the selected one.
     """
-    _, words = search_terms(query)
-    base = _matching(public_versions(today), words)
+    base = search.matching(public_versions(today), query)
 
     def others(**skip: None) -> QuerySet[ProcedureVersion]:
         chosen = {"field": field, "agency": agency, "level": level, "online_level": online_level}
