@@ -26,7 +26,7 @@ from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
 
-from .models import DossierStep, StepKind, StepOutcome
+from .models import OPEN_STATUSES, DossierStep, StepKind, StepOutcome
 from .services.overdue import thresholds
 
 SCOPES = ("mine", "agency", "unassigned")
@@ -78,15 +78,24 @@ def _mine_q(user) -> Q:
 
 def light_annotation(now: datetime) -> Case:
     """Traffic light: red overdue, amber due within the due-soon horizon, green
-    otherwise; grey while the dossier waits for the citizen (clock paused)."""
+    otherwise; grey while the dossier waits for the citizen (clock paused).
+
+    A step is never greener than its dossier: an open dossier past its
+    appointment makes each of its steps red, one coming due makes them amber
+    (the same rule as ``dossier_light``), whatever the step's own budget says.
+    """
     regular, _same_day = thresholds(now)
-    # Step columns only: the badges count a busy unit's whole queue, and a join
-    # to the dossiers per row doubled that (measured at 12,000 open steps).
+    running = Q(dossier__status__in=OPEN_STATUSES, dossier__due_at__isnull=False)
     return Case(
         When(paused=True, then=Value("paused")),
+        When(Q(due_at__lte=now) | (running & Q(dossier__due_at__lte=now)), then=Value("overdue")),
+        When(
+            Q(due_soon=True)
+            | Q(due_at__lte=regular)
+            | (running & (Q(dossier__due_soon=True) | Q(dossier__due_at__lte=regular))),
+            then=Value("due_soon"),
+        ),
         When(due_at__isnull=True, then=Value("none")),
-        When(due_at__lte=now, then=Value("overdue")),
-        When(Q(due_soon=True) | Q(due_at__lte=regular), then=Value("due_soon")),
         default=Value("in_time"),
         output_field=CharField(),
     )

@@ -32,3 +32,15 @@ def deadlines_sweep() -> dict:
     from .services.overdue import deadlines_sweep as sweep
 
     return vars(sweep())
+
+
+@shared_task(name="dossiers.tasks.deadlines_recompute_for_days")
+def deadlines_recompute_for_days(days: list[str], exception_ids: list[int]) -> dict:
+    """After a holiday-calendar edit: the stored deadlines of the open dossiers
+    and steps that span the edited days, computed again."""
+    from datetime import date
+
+    from .services.calendar_recompute import deadlines_recompute_for_days as recompute
+
+    report = recompute([date.fromisoformat(day) for day in days], exception_ids=exception_ids)
+    return report.as_dict()

@@ -15,6 +15,7 @@ from ..models import Apology, DocumentKind, Dossier
 from . import DossierError
 from .documents import document_issue
 from .lifecycle import dossier_transition
+from .steps import steps_recompute
 
 
 def notice_left(due_at: datetime, now: datetime) -> bool:
@@ -69,6 +70,8 @@ def apology_issue(*, actor, dossier: Dossier | int, reason: str, new_due_at: dat
         locked.due_at = new_due_at
         locked.apology_issued = True
         locked.due_soon = locked.is_overdue = False
+        # The open steps follow the new appointment, computed again from the calendar.
+        steps_recompute(locked)
         return ["original_due_at", "due_at", "apology_issued", "due_soon", "is_overdue"]
 
     dossier = dossier_transition(

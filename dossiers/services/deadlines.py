@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tthc_portal.workdays.calendar import DeadlineMode, DeadlineRule, Pause, TimeUnit
+from tthc_portal.workdays.calendar import (
+    DeadlineMode,
+    DeadlineRule,
+    Pause,
+    TimeUnit,
+    WorkCalendar,
+)
 from tthc_portal.workdays.services import get_calendar
 
 from ..models import Dossier
@@ -35,7 +41,9 @@ def dossier_rule(dossier: Dossier) -> DeadlineRule | None:
     )
 
 
-def compute_due(dossier: Dossier, *, at_receipt: bool = False) -> datetime | None:
+def compute_due(
+    dossier: Dossier, *, at_receipt: bool = False, calendar: WorkCalendar | None = None
+) -> datetime | None:
     """Clock start + budget + paused working time (None while paused).
     ``at_receipt``: the pause ledger starts at receipt, so it is not read."""
     rule = dossier_rule(dossier)
@@ -44,34 +52,40 @@ def compute_due(dossier: Dossier, *, at_receipt: bool = False) -> datetime | Non
     pauses = []
     if not at_receipt:
         pauses = [Pause(p.started_at, p.ended_at, p.reason) for p in dossier.pauses.all()]
-    return get_calendar().due_at(dossier.received_at, rule, pauses)
+    return (calendar or get_calendar()).due_at(dossier.received_at, rule, pauses)
+
+
+def due_after_apology(dossier: Dossier, calendar: WorkCalendar | None = None) -> datetime | None:
+    """After an apology its new date is the base, moved by the working time of
+    the pauses that started after it (the citizen's time never counts)."""
+    apology = dossier.apology
+    later = [p for p in dossier.pauses.all() if p.started_at >= apology.issued_at]
+    if any(p.ended_at is None for p in later):
+        return None
+    calendar = calendar or get_calendar()
+    paused = sum(
+        (calendar.working_time_between(p.started_at, p.ended_at) for p in later), timedelta(0)
+    )
+    return calendar.add_working_time(apology.new_due_at, paused) if paused else apology.new_due_at
+
+
+def dossier_compute_due(dossier: Dossier, calendar: WorkCalendar | None = None) -> datetime | None:
+    """``due_at`` from the stored inputs: the apology's date when one was
+    issued, else receipt + budget + paused working time."""
+    apology = getattr(dossier, "apology", None) if dossier.apology_issued else None
+    if apology is None:
+        return compute_due(dossier, calendar=calendar)
+    return due_after_apology(dossier, calendar)
 
 
 def refresh_due(dossier: Dossier) -> list[str]:
-    """Recompute ``due_at`` from the pause ledger.
+    """Recompute ``due_at`` from the pause ledger, and the open steps with it
+    (a step is never due after its dossier's clock says otherwise)."""
+    from .steps import steps_recompute
 
-    After an apology its new date is the base, moved by the working time of
-    the pauses that started after it (the citizen's time never counts).
-    """
-    apology = getattr(dossier, "apology", None) if dossier.apology_issued else None
-    if apology is None:
-        dossier.due_at = compute_due(dossier)
-    else:
-        later = [p for p in dossier.pauses.all() if p.started_at >= apology.issued_at]
-        if any(p.ended_at is None for p in later):
-            dossier.due_at = None
-        else:
-            calendar = get_calendar()
-            paused = sum(
-                (calendar.working_time_between(p.started_at, p.ended_at) for p in later),
-                timedelta(0),
-            )
-            dossier.due_at = (
-                calendar.add_working_time(apology.new_due_at, paused)
-                if paused
-                else apology.new_due_at
-            )
+    dossier.due_at = dossier_compute_due(dossier)
     # A new deadline: flags and the apology reminder start afresh.
     dossier.due_soon = dossier.is_overdue = False
     dossier.apology_requested_at = None
+    steps_recompute(dossier)
     return ["due_at", "due_soon", "is_overdue", "apology_requested_at"]

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from procedures.models import WorkflowStep
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
+from tthc_portal.workdays.calendar import Pause, WorkCalendar
 from tthc_portal.workdays.services import get_calendar
 
-from ..models import Dossier, DossierStep, StepKind, Timeliness
+from ..models import ClockPause, Dossier, DossierStep, StepKind, Timeliness
 
 # The guardian permission a step's role needs on the step's unit.
 ROLE_PERMS = {
@@ -184,34 +185,111 @@ def steps_pause(dossier: Dossier) -> None:
 
 
 def step_shift_after_pause(step: DossierStep, paused_from: datetime, resumed_at: datetime) -> None:
-    """The step's budget stands still while the dossier waits for the citizen."""
+    """The step's budget stands still while the dossier waits for the citizen.
+
+    Kept for its callers: the due time is computed again from the step's stored
+    inputs and the pause ledger (``step_compute_due``), never shifted.
+    """
+    del paused_from, resumed_at  # the pause ledger holds both
     step.paused = False
-    if step.due_at is not None and step.due_at > paused_from:
-        calendar = get_calendar()
-        remaining = calendar.working_time_between(paused_from, step.due_at)
-        step.due_at = calendar.add_working_time(resumed_at, remaining)
+    step.due_at = step_compute_due(step, _closed_pauses(step.dossier_id), step.dossier.due_at)
     step.due_soon = step.is_overdue = False
     step.save(update_fields=["due_at", "due_soon", "is_overdue", "paused"])
 
 
+def _closed_pauses(dossier_id: int) -> list[Pause] | None:
+    """The dossier's pause ledger, or None while a pause is open."""
+    rows = list(ClockPause.objects.filter(dossier_id=dossier_id).values_list(
+        "started_at", "ended_at", "reason"))  # fmt: skip
+    if any(end is None for _start, end, _reason in rows):
+        return None
+    return [Pause(start, end, reason) for start, end, reason in rows]
+
+
+def bound_to_dossier(step: DossierStep) -> bool:
+    """A step opened without a workflow step holds the dossier's whole remaining
+    time: it is due with the dossier."""
+    return step.workflow_step_id is None and step.kind != StepKind.CONSULT
+
+
+def step_compute_due(
+    step: DossierStep,
+    pauses: list[Pause] | None,
+    dossier_due: datetime | None,
+    calendar: WorkCalendar | None = None,
+) -> datetime | None:
+    """A step's due time from its stored inputs: start + budget + the working
+    time of the dossier's pauses since the step started (dossier-lifecycle §8).
+
+    ``pauses`` is the dossier's closed ledger (None while one is open: the
+    stored value stands until the clock resumes). A consultation runs beside
+    a supplement pause, so pauses do not move it.
+    """
+    if bound_to_dossier(step):
+        return dossier_due
+    if not step.counted:
+        return None
+    calendar = calendar or get_calendar()
+    if step.kind == StepKind.CONSULT:
+        budget = step.budget_hours or _consult_budget_hours()
+        return calendar.add_working_hours(step.started_at, budget)
+    if pauses is None:
+        return step.due_at
+    base = calendar.add_working_hours(step.started_at, step.budget_hours)
+    during = [
+        Pause(max(p.start, step.started_at), p.end, p.reason)
+        for p in pauses
+        if p.end is not None and p.end > step.started_at
+    ]
+    paused = calendar.paused_working_time(during, until=base)
+    return calendar.add_working_time(base, paused) if paused else base
+
+
+def steps_recompute(dossier: Dossier, calendar: WorkCalendar | None = None) -> int:
+    """Compute the open steps' due times again after the dossier's deadline or
+    the calendar moved (from the calendar, never by adding a delta). Flags of
+    a step whose due time changed are cleared; the sweep raises them again.
+    Returns how many steps changed."""
+    calendar = calendar or get_calendar()
+    steps = list(dossier.steps.filter(completed_at__isnull=True, paused=False))
+    if not steps:
+        return 0
+    pauses = _closed_pauses(dossier.pk)
+    changed = []
+    for step in steps:
+        due = step_compute_due(step, pauses, dossier.due_at, calendar)
+        if due != step.due_at:
+            step.due_at = due
+            step.due_soon = step.is_overdue = False
+            changed.append(step)
+    DossierStep.objects.bulk_update(changed, ["due_at", "due_soon", "is_overdue"])
+    return len(changed)
+
+
+def _consult_budget_hours() -> Decimal:
+    return Decimal(str(settings.TTHC.get("CONSULT_BUDGET_DAYS", 3))) * 8
+
+
 def consult_due(started_at: datetime) -> datetime:
-    days = Decimal(str(settings.TTHC.get("CONSULT_BUDGET_DAYS", 3)))
-    return get_calendar().add_working_hours(started_at, days * 8)
+    return get_calendar().add_working_hours(started_at, _consult_budget_hours())
 
 
 __all__ = [
     "ROLE_PERMS",
+    "bound_to_dossier",
     "consult_due",
     "may_hold",
     "open_step",
     "processing_agency_for",
     "role_perm",
     "split_workflow",
+    "step_compute_due",
     "step_finish",
     "step_shift_after_pause",
     "step_start",
     "steps_close_all",
     "steps_pause",
+    "steps_recompute",
     "timeliness_of",
     "workflow_of",
 ]

@@ -18,6 +18,7 @@ from dossiers.services.deadlines import compute_due, snapshot_rule
 from indicators import engine
 from indicators.models import DueField, IndexRuleSet
 from tests.indicators.conftest import END, START, at
+from tthc_portal.workdays.services import get_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,11 @@ def _21(commune):
     return row.numerator, row.denominator
 
 
-def _dossier_with_pause(build, finished_after_due: timedelta):
+def _dossier_with_pause(build, finished_after_due: timedelta, *, after_original: bool = False):
     """Received Thu 20/03/2025, asked for papers on Fri 21/03 09:00, papers back Mon
     24/03 09:00 (three calendar days, one working day), due date as the lifecycle
-    computes it, finished ``finished_after_due`` after that moved due date."""
+    computes it, finished ``finished_after_due`` after that moved due date (or after
+    the original due date)."""
     received = at(3, 20)
     dossier = build.dossier(
         received_at=received, due_at=None, status=Status.RETURNED, completed_at=received, channel=1
@@ -44,11 +46,13 @@ def _dossier_with_pause(build, finished_after_due: timedelta):
     build.supplement(dossier, requested, completed)
     ClockPause.objects.create(dossier=dossier, started_at=requested, ended_at=completed)
     dossier.due_at = compute_due(dossier)
-    dossier.completed_at = dossier.due_at + finished_after_due
+    base = dossier.original_due_at if after_original else dossier.due_at
+    dossier.completed_at = base + finished_after_due
     dossier.save()
-    # The lifecycle moves the due date by the paused working time: one working day.
-    assert dossier.due_at - dossier.original_due_at >= timedelta(hours=8)
-    assert dossier.due_at - dossier.original_due_at < timedelta(days=3)
+    # The lifecycle moves the due date by the paused working time: one working day
+    # (Fri 11/04 → Mon 14/04 on the official calendar: Giỗ Tổ 07/04 is a holiday).
+    moved = get_calendar().add_working_hours(dossier.original_due_at, 8)
+    assert dossier.due_at == moved
     return dossier
 
 
@@ -61,10 +65,10 @@ def test_current_due_date_is_not_moved_twice(commune, build) -> None:
 
 def test_original_due_date_adds_the_calendar_time_waited(commune, build) -> None:
     IndexRuleSet.objects.update(due_field=DueField.ORIGINAL)
-    # Three calendar days waited, the due date moved by one working day: finishing
-    # a day after the moved due date is still within original + 3 days.
-    late = _dossier_with_pause(build, timedelta(days=3))
-    on_time = _dossier_with_pause(build, timedelta(days=1))
+    # Three calendar days waited: original + 3 days is the limit, whatever the
+    # working-day move of the stored due date.
+    late = _dossier_with_pause(build, timedelta(days=3, hours=1), after_original=True)
+    on_time = _dossier_with_pause(build, timedelta(days=3, minutes=-1), after_original=True)
     waited = timedelta(days=3)
     assert late.completed_at > late.original_due_at + waited
     assert on_time.completed_at <= on_time.original_due_at + waited

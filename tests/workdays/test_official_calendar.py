@@ -126,3 +126,9 @@ def test_the_calendar_page_warns_of_a_missing_year(client, staff_user, monkeypat
     )
     page = client.get(reverse("workdays:list")).content.decode()
     assert 'data-testid="calendar-missing-years"' not in page
+
+
+def test_a_year_filled_by_the_generic_rules_still_counts_as_missing() -> None:
+    workdays.calendar_fill_from_package([2027])
+    assert CalendarException.objects.filter(date__year=2027).exists()
+    assert calendar_missing_years(date(2026, 12, 7)) == [2027]

@@ -25,6 +25,7 @@ from django.utils import timezone
 from tthc_portal.audit.services import audit_record
 
 from .models import CalendarException, ExceptionKind, OfficialCalendarRelease
+from .services import calendar_deadlines_schedule, calendar_mark_edited
 
 logger = logging.getLogger(__name__)
 
@@ -76,16 +77,18 @@ def calendar_install_official(
                 date__in=[date.fromisoformat(e["date"]) for e in entries]
             )
         }
+        new_rows = []
         for entry in entries:
             row = rows.get(entry["date"])
             if row is None:
-                CalendarException.objects.using(using).create(
-                    date=date.fromisoformat(entry["date"]),
-                    kind=entry["kind"],
-                    name=entry["name"],
-                    source=entry["source"],
+                new_rows.append(
+                    CalendarException(
+                        date=date.fromisoformat(entry["date"]),
+                        kind=entry["kind"],
+                        name=entry["name"],
+                        source=entry["source"],
+                    )
                 )
-                result.created += 1
                 continue
             current = {"kind": row.kind, "name": row.name, "source": row.source}
             wanted = {k: entry[k] for k in ("kind", "name", "source")}
@@ -99,6 +102,14 @@ def calendar_install_official(
                 result.updated += 1
             else:
                 result.kept.append(entry["date"])
+        # Added in bulk: the first installation has no deadline to move, and a
+        # later release's new days (next year's Tết) are scheduled explicitly.
+        CalendarException.objects.using(using).bulk_create(new_rows)
+        result.created = len(new_rows)
+        calendar_mark_edited()
+        if previous is not None:
+            for row in new_rows:
+                calendar_deadlines_schedule(row.date)
         release = releases.create(
             checksum=checksum,
             years=sorted({int(e["date"][:4]) for e in entries}),
@@ -141,12 +152,22 @@ def calendar_years_to_check(today: date | None = None) -> list[int]:
     return years
 
 
+# The nightly fallback (``calendar_fill_from_package``) marks its rows so: they
+# follow the generic rules, not the Government's announcement of that year.
+GENERIC_SOURCE = "holidays package (generic rules)"
+
+
 def calendar_missing_years(today: date | None = None, *, using: str = "default") -> list[int]:
-    """Years that must be known by now and have no holiday row at all."""
+    """Years that must be known by now and have no announced holiday row.
+
+    A year filled only by the generic fallback still counts as missing: its
+    compensatory days and swaps are guesses until staff enter the announcement.
+    """
     years = calendar_years_to_check(today)
     known = set(
         CalendarException.objects.using(using)
         .filter(date__year__in=years, kind=ExceptionKind.HOLIDAY)
+        .exclude(source=GENERIC_SOURCE)
         .values_list("date__year", flat=True)
     )
     return [year for year in years if year not in known]

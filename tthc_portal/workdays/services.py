@@ -85,6 +85,12 @@ def _fallback_calendar() -> WorkCalendar:
     return calendar
 
 
+def calendar_from_database() -> WorkCalendar:
+    """A calendar read from the table now, bypassing every cached copy: for
+    work that must see an edit just committed (deadline recomputation)."""
+    return _build_calendar()
+
+
 def _build_calendar() -> WorkCalendar:
     return WorkCalendar(
         dict(CalendarException.objects.values_list("date", "kind")),
@@ -120,6 +126,54 @@ def calendar_mark_edited() -> None:
     elif not getattr(_uncommitted_edit, "pending", False):
         _uncommitted_edit.pending = True
         transaction.on_commit(calendar_invalidate)
+
+
+class _DeadlinesJob:
+    """The days edited in one transaction, queued as one recomputation after
+    it commits (a callable on Django's commit hooks)."""
+
+    def __init__(self) -> None:
+        self.days: set[date] = set()
+        self.exception_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        from .events import calendar_days_edited
+
+        if getattr(_pending_job, "job", None) is self:
+            _pending_job.job = None
+        # The apps that store deadlines listen (dossiers queues its recomputation).
+        calendar_days_edited.send(
+            sender=CalendarException,
+            days=sorted(self.days),
+            exception_ids=sorted(self.exception_ids),
+        )
+
+
+_pending_job = threading.local()
+
+
+def calendar_deadlines_schedule(day: date, exception_id: int | None = None) -> None:
+    """Queue the recomputation of the deadlines an edited day can move.
+
+    Every day edited in one transaction (a year loaded from the file) goes into
+    one job, queued after the commit: the worker must read the edit, and a
+    rolled-back edit moves nothing.
+    """
+    job = getattr(_pending_job, "job", None)
+    # A rollback (of the transaction or a savepoint) drops the hook: start again.
+    if job is None or not any(func is job for _ids, func, _robust in connection.run_on_commit):
+        job = _DeadlinesJob()
+        if connection.in_atomic_block:
+            _pending_job.job = job
+            transaction.on_commit(job, robust=True)
+        else:
+            job.days.add(day)
+            job.exception_ids.update([exception_id] if exception_id is not None else [])
+            job()
+            return
+    job.days.add(day)
+    if exception_id is not None:
+        job.exception_ids.add(exception_id)
 
 
 def calendar_exception_save(
