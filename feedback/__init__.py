@@ -1,7 +1,8 @@
 """Citizen feedback: (a) evaluation of dossier handling (ratings, 9 criteria,
-kiosk and private link), (b) feedback on administrative regulations (PAKN,
-Decree 20/2008) with its lifecycle table, stored deadlines, sweep, public
-answers, six-monthly report, and the inputs of Decision 766 criteria 5.2–5.4.
+kiosk, the applicant's own session and a one-time link sent with the result),
+(b) feedback on administrative regulations (PAKN, Decree 20/2008) with its
+lifecycle table, stored deadlines, sweep, public answers, six-monthly report,
+and the inputs of Decision 766 criteria 5.2–5.4.
 
 Entry points for other modules:
 

@@ -24,6 +24,7 @@ from .models import (
     Rating,
     RatingBand,
     RatingCriterion,
+    RatingLink,
     RatingRevision,
     RatingRuleSet,
     RatingScore,
@@ -99,6 +100,18 @@ class RatingScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class RatingRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["rating", "kind", "at", "actor"]
     raw_id_fields = ["rating"]
+
+
+@admin.register(RatingLink)
+class RatingLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Issued one-time links: when, until when, used or not. The hash is left
+    out: it opens nothing, but nobody needs to see it either."""
+
+    list_display = ["dossier", "created_at", "expires_at", "used_at"]
+    search_fields = ["dossier__code"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["dossier", "rating"]
+    exclude = ["token_hash"]
 
 
 @admin.register(PaknDeadlineRule)

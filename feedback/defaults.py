@@ -115,9 +115,12 @@ MESSAGE_TEMPLATES = [
         "Mời ông/bà đánh giá việc giải quyết hồ sơ {{ code }}",
         "Kính gửi {{ name }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã được giải quyết xong. "
         "Mời ông/bà đánh giá mức độ hài lòng (9 tiêu chí, mỗi tiêu chí 0–2 điểm) tại:\n"
-        "{{ link }}\n\nÔng/bà cũng có thể đánh giá tại ki-ốt của Bộ phận Một cửa bằng mã hồ sơ.\n"
-        "Trân trọng cảm ơn.",
-        "Ho so {{ code }} da giai quyet xong. Moi danh gia muc do hai long: {{ link }}",
+        "{{ link }}\n\nĐường dẫn này gửi riêng cho ông/bà, chỉ dùng được một lần và có hiệu lực "
+        "đến {{ expires_at|date:'d/m/Y' }}; vui lòng không chuyển cho người khác.\n"
+        "Ông/bà cũng có thể đánh giá khi đăng nhập cổng dịch vụ công (mục Hồ sơ của tôi) hoặc tại "
+        "ki-ốt của Bộ phận Một cửa bằng mã hồ sơ.\nTrân trọng cảm ơn.",
+        "Ho so {{ code }} da giai quyet xong. Moi danh gia (dung 1 lan, han "
+        "{{ expires_at|date:'d/m/Y' }}): {{ link }}",
     ),
     (
         "feedback.rating_review",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public, ratings, staff
+from .views import public, rating_citizen, ratings, staff
 
 app_name = "feedback"
 
@@ -11,7 +11,13 @@ urlpatterns = [
     path("danh-gia/ki-ot/", ratings.kiosk, name="kiosk"),
     path("danh-gia/ki-ot/phieu/", ratings.kiosk_rate, name="kiosk_rate"),
     path("danh-gia/ki-ot/cam-on/", ratings.kiosk_done, name="kiosk_done"),
-    path("danh-gia/ho-so/<str:token>/", ratings.rate_token, name="rate_token"),
+    # The citizen: signed in on their own dossier, or the one-time link sent
+    # when the result is returned. The old address took the lookup token (the
+    # QR code on the papers) and now only explains that.
+    path("danh-gia/ho-so-cua-toi/<int:dossier_id>/", rating_citizen.rate_mine, name="rate_mine"),
+    path("danh-gia/lien-ket/<str:token>/", rating_citizen.rate_link, name="rate_link"),
+    path("danh-gia/cam-on/", rating_citizen.rate_link_done, name="rate_link_done"),
+    path("danh-gia/ho-so/<str:token>/", rating_citizen.rate_token_retired, name="rate_token"),
     path("danh-gia/ket-qua/", ratings.summary, name="ratings"),
     path("danh-gia/ket-qua/<int:pk>/", ratings.rating_detail, name="rating_detail"),
     # (b) PAKN: public

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +41,7 @@ from ..models.pakn import Status as FeedbackStatus
 from ..services import FeedbackError
 from ..services import pakn as services
 from ..services.deadlines import policy_for
+from ..services.rating_links import rating_link_find, rating_submit_by_link
 from ..services.ratings import rating_submit, rule_set_for
 from ..views.staff import ACTION_FORMS, available_actions
 from ..workflow import TRANSITIONS
@@ -395,20 +395,20 @@ class RatingByTokenView(Public, APIView):
     @extend_schema(
         operation_id="rating_submit_by_link",
         summary="Người dân đánh giá qua đường dẫn riêng / Citizen rates via the private link",
-        description="Mã bí mật là mã tra cứu của hồ sơ (như mã QR trên giấy hẹn).",
+        description="Mã của đường dẫn dùng một lần gửi qua SMS/thư (không phải mã QR).",
         request=s.RatingInputSerializer,
         responses={201: s.RatingSerializer, **ERRORS},
         tags=["ratings"],
     )
     def post(self, request: Request, token: str) -> Response:
-        dossier = get_object_or_404(Dossier, lookup_token=token, code__isnull=False)
+        if rating_link_find(token) is None:
+            raise Http404
         serializer = s.RatingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        rating = rating_submit(
-            dossier=dossier, source=RatingSource.PORTAL, scores=data["scores"],
-            like=data.get("like"), comment=data.get("comment", ""),
-            actor=request.user if request.user.is_authenticated else None,
+        rating = rating_submit_by_link(
+            token=token, scores=data["scores"], like=data.get("like"),
+            comment=data.get("comment", ""),
         )  # fmt: skip
         return Response(s.RatingSerializer(_rating(rating.pk)).data, status=201)
 

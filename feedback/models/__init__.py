@@ -25,7 +25,7 @@ from .pakn import (
     Subject,
     SubmitterKind,
 )
-from .ratings import Like, Rating, RatingRevision, RatingScore, RatingSource
+from .ratings import Like, Rating, RatingLink, RatingRevision, RatingScore, RatingSource
 
 __all__ = [
     "FINISHED_STATUSES",
@@ -48,6 +48,7 @@ __all__ = [
     "Rating",
     "RatingBand",
     "RatingCriterion",
+    "RatingLink",
     "RatingRevision",
     "RatingRuleSet",
     "RatingScale",

@@ -131,3 +131,41 @@ class RatingRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id} {self.kind} {self.at:%d/%m/%Y %H:%M}"
+
+
+class RatingLink(models.Model):
+    """A one-time rating link sent to the applicant's phone or e-mail.
+
+    The paper QR token is printed on receipts and results, so anyone holding a
+    copy has it: it must never open the rating. This link is a separate random
+    secret that only the applicant's own contact receives. Only its SHA-256 is
+    stored (a leaked table does not give working links); it expires and is
+    consumed by the first successful rating.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        on_delete=models.PROTECT,
+        related_name="rating_links",
+    )
+    token_hash = models.CharField(_("mã băm của đường dẫn"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+    rating = models.ForeignKey(
+        Rating,
+        verbose_name=_("đánh giá đã gửi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("đường dẫn đánh giá dùng một lần")
+        verbose_name_plural = _("đường dẫn đánh giá dùng một lần")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – {self.created_at:%d/%m/%Y}"

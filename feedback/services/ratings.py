@@ -27,6 +27,7 @@ from ..models import (
     Rating,
     RatingBand,
     RatingCriterion,
+    RatingLink,
     RatingRevision,
     RatingRuleSet,
     RatingScore,
@@ -137,24 +138,29 @@ def band_for(rule_set: RatingRuleSet, total: Decimal) -> RatingBand | None:
 # --- invite ---------------------------------------------------------------------------------
 
 
-def rating_link(dossier: Dossier) -> str:
-    """The citizen's own link: the dossier's lookup token is the secret (as the QR code)."""
-    return site_url(reverse("feedback:rate_token", kwargs={"token": dossier.lookup_token}))
-
-
 def rating_invite(dossier: Dossier) -> list[OutboxMessage]:
     """Invite the applicant to evaluate: called by the return step.
 
-    Sent once per dossier (dedupe key); nothing when the dossier is not in a
-    rateable state or the applicant left no email or phone.
+    The message carries a one-time link (``rating_links``), never the lookup
+    token printed on the papers. Sent once per dossier; nothing when the
+    dossier is not in a rateable state or the applicant left no email or
+    phone (no link is made that nobody receives).
     """
+    from .rating_links import rating_link_issue, rating_link_url
+
     if dossier.status not in RATEABLE_STATUSES:
         return []
+    if not (dossier.applicant_email or dossier.applicant_phone):
+        return []
+    if RatingLink.objects.filter(dossier=dossier).exists():
+        return []
+    link, token = rating_link_issue(dossier)
     context = {
         "code": dossier.code or "",
         "name": dossier.applicant_name,
         "procedure": dossier.procedure_version.name,
-        "link": rating_link(dossier),
+        "link": rating_link_url(token),
+        "expires_at": timezone.localtime(link.expires_at),
         "kiosk_link": site_url(reverse("feedback:kiosk")),
     }
     return notify_from_template(
@@ -237,12 +243,15 @@ def rating_submit(
     comment: str = "",
     actor=None,
     at: datetime | None = None,
+    via: str = "",
 ) -> Rating:
     """Record one evaluation of ``dossier`` from ``source``.
 
     The citizen's sources (kiosk, portal) are reached only after the caller
-    checked possession (the dossier's secret link, or its code with the
-    second factor); paper sheets and DVCQG imports need an officer of the
+    checked who is rating: the applicant's own session, a one-time link sent
+    to the applicant (``via`` says which, for the audit), or at the kiosk the
+    code with the second factor. The lookup token printed on the papers is
+    never enough. Paper sheets and DVCQG imports need an officer of the
     receiving agency. Criteria left empty take the system's pre-filled value.
     One evaluation per dossier per source (a database constraint).
     """
@@ -307,6 +316,7 @@ def rating_submit(
             "total": rating.total,
             "band": rating.band_code,
             "like": rating.like,
+            "via": via or source,
         },
     )
     if rating.needs_review:

@@ -44,7 +44,8 @@ def due_state(item: Feedback, now: datetime | None = None) -> dict[str, str]:
 
 @register.simple_tag
 def feedback_rating_state(dossier: Any) -> dict[str, Any]:
-    """For templates/feedback/_rating_invite.html on the dossier page."""
+    """For templates/feedback/_rating_invite.html on the applicant's own dossier
+    page: the link opens the signed-in rating page (never the lookup token)."""
     from django.urls import reverse
 
     from ..services.ratings import RATEABLE_STATUSES
@@ -59,7 +60,7 @@ def feedback_rating_state(dossier: Any) -> dict[str, Any]:
     return {
         "rateable": dossier.status in RATEABLE_STATUSES,
         "rating": rating,
-        "link": reverse("feedback:rate_token", kwargs={"token": dossier.lookup_token}),
+        "link": reverse("feedback:rate_mine", kwargs={"dossier_id": dossier.pk}),
     }
 
 

@@ -1,4 +1,5 @@
-"""Evaluation of dossier handling: kiosk, the citizen's link, staff results."""
+"""Evaluation of dossier handling: kiosk and staff results (the citizen's own pages are
+in ``rating_citizen``)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,6 @@ from ..services import FeedbackError
 from ..services.ratings import (
     RATEABLE_STATUSES,
     rating_appraise,
-    rating_edit,
-    rating_edit_deadline,
     rating_prefill,
     rating_submit,
     rule_set_for,
@@ -78,7 +77,7 @@ def _kiosk_dossier(request: HttpRequest) -> Dossier | None:
     )
 
 
-def _sheet(dossier: Dossier, data=None, rating: Rating | None = None):
+def rating_sheet(dossier: Dossier, data=None, rating: Rating | None = None):
     rule_set = rating.rule_set if rating is not None else rule_set_for(timezone.localdate())
     criteria = list(rule_set.criteria.order_by("order"))
     prefill = rating_prefill(dossier, rule_set)
@@ -169,7 +168,7 @@ def kiosk_rate(request: HttpRequest) -> HttpResponse:
     if dossier is None:
         messages.warning(request, _("Phiên đánh giá đã hết hạn; vui lòng nhập lại mã hồ sơ."))
         return redirect("feedback:kiosk")
-    form = _sheet(dossier, request.POST or None)
+    form = rating_sheet(dossier, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             rating_submit(
@@ -195,57 +194,6 @@ def kiosk_rate(request: HttpRequest) -> HttpResponse:
 @require_safe
 def kiosk_done(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/ratings/kiosk_done.html", {"kiosk": True})
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def rate_token(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the invitation (and on the dossier page): the token is the secret."""
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "receiving_agency")
-        .filter(lookup_token=token, code__isnull=False)
-        .first()
-    )
-    if dossier is None:
-        raise Http404
-    context: dict = {"dossier": dossier}
-    if dossier.status not in RATEABLE_STATUSES:
-        context["not_ready"] = True
-        return render(request, "feedback/ratings/rate.html", context)
-    rating = (
-        Rating.objects.select_related("rule_set")
-        .prefetch_related("scores__criterion")
-        .filter(dossier=dossier, source=RatingSource.PORTAL)
-        .first()
-    )
-    editable = rating is not None and timezone.now() <= rating_edit_deadline(rating)
-    context.update({"rating": rating, "editable": editable})
-    if rating is not None and not editable:
-        return render(request, "feedback/ratings/rate.html", context)
-    form = _sheet(dossier, request.POST or None, rating)
-    if request.method == "POST" and form.is_valid():
-        actor = request.user if request.user.is_authenticated else None
-        values = {
-            "scores": form.scores(),
-            "like": form.cleaned_data["like"],
-            "comment": form.cleaned_data["comment"],
-            "actor": actor,
-        }
-        try:
-            if rating is None:
-                rating_submit(dossier=dossier, source=RatingSource.PORTAL, **values)
-                messages.success(request, _("Cảm ơn ông/bà đã đánh giá việc giải quyết hồ sơ."))
-            else:
-                rating_edit(rating=rating, **values)
-                messages.success(request, _("Đã cập nhật đánh giá."))
-        except FeedbackError as error:
-            form.add_service_errors(error)
-        else:
-            return redirect("feedback:rate_token", token=token)
-    context["form"] = form
-    if rating is not None:
-        context["edit_until"] = rating_edit_deadline(rating)
-    return render(request, "feedback/ratings/rate.html", context)
 
 
 # --- staff results -------------------------------------------------------------------------

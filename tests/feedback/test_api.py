@@ -8,6 +8,7 @@ import pytest
 from feedback.models import Feedback, Rating, Status
 from tests.dossiers.files import make_pdf, upload
 from tests.feedback.conftest import JUSTICE, pakn_data
+from tests.feedback.rating_links import invitation_token
 
 pytestmark = pytest.mark.django_db
 SCORES = {"c5_one_stop_compliance": 2, "c6_publicity": 1, "c7_attitude": 2,
@@ -75,11 +76,18 @@ def test_staff_flow_over_the_api(client, users, tinh):
 
 def test_ratings_api(client, users, make_returned, tinh):
     dossier = make_returned()
-    response = client.post(
+    # The one-time link sent with the result, not the lookup token on the papers.
+    qr = client.post(
         f"/api/ratings/by-link/{dossier.lookup_token}/", {"scores": SCORES, "like": "like"},
         content_type="application/json",
     )  # fmt: skip
+    assert qr.status_code == 404
+    url = f"/api/ratings/by-link/{invitation_token(dossier)}/"
+    body = {"scores": SCORES, "like": "like"}
+    response = client.post(url, body, content_type="application/json")
     assert response.status_code == 201 and response.json()["total"] == "17.00"
+    again = client.post(url, body, content_type="application/json")
+    assert again.status_code == 400 and "đã được sử dụng" in again.json()["detail"]
     client.force_login(users["motcua.yte"])
     paper = {"dossier_code": dossier.code, "source": "paper", "scores": SCORES, "like": "like"}
     assert client.post("/api/ratings/", paper, content_type="application/json").status_code == 404
