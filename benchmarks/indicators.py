@@ -197,9 +197,37 @@ def _other_services(start, end) -> list[tuple[str, str]]:
     current = period_current()
     predicted_stats = measure(lambda: predicted_losses(period=current), repeat=3, warmup=1)
     at_risk = predicted_losses(period=current).province.at_risk_count
+    freeze_ms, frozen_rows = _freeze(start)
     return [
         ("periodic report by field (same month)",
          f"median {report_stats['median_ms'] / 1000:.2f} s (n=3)"),
         (f"predicted losses, open month {current.label}",
          f"median {predicted_stats['median_ms'] / 1000:.2f} s (n=3), {at_risk:,} dossiers at risk"),
+        ("publication: compute + freeze the lists (rolled back)",
+         f"{freeze_ms / 1000:.2f} s, {frozen_rows:,} frozen items"),
     ]  # fmt: skip
+
+
+def _freeze(start) -> tuple[float, int]:
+    """What publishing the month costs: computing it and storing the items
+    behind every score (``FrozenCase``), in a transaction rolled back after."""
+    import time
+
+    from django.db import transaction
+
+    from indicators.services import frozen
+    from indicators.services.periods import (
+        _results_replace,
+        period_compute,
+        period_get_or_create,
+    )
+
+    with transaction.atomic():
+        period = period_get_or_create(f"{start:%Y-%m}")
+        began = time.perf_counter()
+        collector = frozen.DossierCollector(period)
+        _results_replace(period, period_compute(period, None, on_rows=collector), None)
+        rows = frozen.cases_freeze(period, collector)
+        elapsed = (time.perf_counter() - began) * 1000
+        transaction.set_rollback(True)
+    return elapsed, rows

@@ -85,6 +85,26 @@ def previous_month_label(label: str) -> str:
     return f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
 
 
+def containing_labels(today: datetime.date, *, reporting_15th: bool = False) -> dict[str, str]:
+    """The month, quarter and year labels whose periods contain ``today``
+    (15th–14th: named after the month they end in, like the month)."""
+    month = current_month_label(today, reporting_15th=reporting_15th)
+    year, number = int(month[:4]), int(month[5:7])
+    return {"month": month, "quarter": f"{year}-Q{(number - 1) // 3 + 1}", "year": str(year)}
+
+
+def previous_label(label: str) -> str:
+    """The period before ``label``, of the same kind (month, quarter or year)."""
+    if MONTH.match(label):
+        return previous_month_label(label)
+    if match := QUARTER.match(label):
+        year, quarter = int(match[1]), int(match[2])
+        return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
+    if YEAR.match(label):
+        return str(int(label) - 1)
+    raise ValueError(label)
+
+
 def periods_per_year(kind: str) -> int:
     """Divisor of last year's volume for the 1.4 fallback (÷12 month, ÷4 quarter, ×1 year)."""
     return {"month": 12, "quarter": 4, "year": 1}.get(kind, 12)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -211,6 +212,7 @@ class UnitScore:
     rank: int = 0
     of: int = 0  # how many units of the same category were ranked
     delta: Decimal | None = None  # against the previous period of the same kind
+    forecast: Decimal | None = None  # open items judged at the period end (total: now)
 
     @property
     def is_province(self) -> bool:
@@ -225,20 +227,25 @@ def _group_sums(columns: list[Column]) -> dict:
 
 
 def _totals(period: ReportPeriod, columns: list[Column], agency_ids, province: bool) -> dict:
-    """{agency id or None: (group sums, total)} in one grouped query."""
+    """{agency id or None: (group sums, total, forecast total)} in one grouped query."""
     where = Q(agency_id__in=list(agency_ids))
     if province:
         where |= Q(agency__isnull=True)
     rows = (
         IndicatorResult.objects.filter(where, period=period)
         .values("agency_id")
-        .annotate(total=Sum("score"), **_group_sums(columns))
+        .annotate(
+            total=Sum("score"),
+            later=Sum(Coalesce("forecast_score", "score")),
+            **_group_sums(columns),
+        )
         .order_by()
     )
     return {
         row["agency_id"]: (
             [scoring.round2(row[f"g{i}"] or ZERO) for i in range(len(columns))],
             scoring.round2(row["total"] or ZERO),
+            scoring.round2(row["later"] or ZERO),
         )
         for row in rows
     }
@@ -330,7 +337,7 @@ def dashboard(
     def score_of(agency_id: int | None, name: str, kind: str) -> UnitScore | None:
         if agency_id not in current:
             return None
-        groups, total = current[agency_id]
+        groups, total, forecast = current[agency_id]
         old = before.get(agency_id)
         return UnitScore(
             agency_id,
@@ -341,6 +348,7 @@ def dashboard(
             scheme.band(total),
             scheme.band_level(total),
             delta=scoring.round2(total - old[1]) if old else None,
+            forecast=forecast,
         )
 
     headline_id: int | None = None

@@ -10,11 +10,22 @@ def compute_current_period_task() -> int:
     """Beat job (nightly): recompute the open month, and the month before while
     it is still open (its last days came in after the previous run). Published
     periods are frozen and skipped."""
-    from .services.periods import period_current, period_previous, period_recompute
+    return _recompute_open(("month",))
 
-    current = period_current()
+
+@shared_task(name="indicators.tasks.compute_current_quarter_year")
+def compute_current_quarter_year_task() -> int:
+    """Beat job (nightly, after the month): recompute the open quarter and year,
+    and the one before each for a month after its end, so the dashboard offers
+    quarter and year views with the command's figures (issue #14, item 9)."""
+    return _recompute_open(("quarter", "year"))
+
+
+def _recompute_open(kinds: tuple[str, ...]) -> int:
+    from .services.periods import period_recompute, periods_to_refresh
+
     stored = 0
-    for period in (period_previous(current), current):
+    for period in periods_to_refresh(kinds=kinds):
         if period.is_published:
             continue
         stored += period_recompute(actor=None, period=period).results_count

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tthc_portal.tabular import csv_write, xlsx_bytes
 
 from ..models import Category, Channel
-from ..selectors import pakn_report
+from ..selectors import pakn_report, period_bounds
 
 REPORT_COLUMNS: list[tuple[str, object]] = [
     ("agency__name", _("Đơn vị")),
@@ -34,8 +35,23 @@ REPORT_COLUMNS: list[tuple[str, object]] = [
 NUMERIC = [key for key, _label in REPORT_COLUMNS if key != "agency__name"]
 
 
-def report_rows(start: date, end: date, agency_ids: list[int]) -> tuple[list[dict], dict]:
-    rows = pakn_report(start, end, agency_ids)
+def report_judged_at(end: date, now: datetime | None = None) -> datetime | None:
+    """When a report whose end date is still to come judges open items: now
+    (an item not yet due is not overdue). None: the report period is over,
+    items are judged at its end."""
+    _since, until = period_bounds(end, end)
+    now = now or timezone.now()
+    return now if now < until else None
+
+
+def report_rows(
+    start: date, end: date, agency_ids: list[int], *, now: datetime | None = None
+) -> tuple[list[dict], dict]:
+    """Rows per unit and the total line. While ``end`` is still to come the
+    items are judged now (issue #14: not yet due ⇒ not overdue), else at the
+    end of ``end``; received items are the same either way."""
+    judged_at = report_judged_at(end, now)
+    rows = pakn_report(start, judged_at or end, agency_ids)
     totals: dict = {key: sum(row[key] for row in rows) for key in NUMERIC}
     totals["agency__name"] = str(_("Tổng cộng"))
     return rows, totals

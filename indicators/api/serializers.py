@@ -52,6 +52,7 @@ class PeriodSerializer(serializers.ModelSerializer):
             "computed_at",
             "published_at",
             "published_by",
+            "cases_frozen_at",
         ]
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -78,6 +79,22 @@ class ResultSerializer(serializers.Serializer):
     source = serializers.CharField()
     note = serializers.CharField()
     computed_at = serializers.DateTimeField()
+    judged_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Thời điểm đánh giá hồ sơ, PAKN còn mở (cuối kỳ khi đã hết kỳ)",
+    )
+    forecast_numerator = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Tử số dự báo cuối kỳ"
+    )
+    forecast_ratio = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, help_text="Tỷ lệ dự báo cuối kỳ (%)"
+    )
+    forecast_score = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Điểm dự báo cuối kỳ nếu không có thay đổi (bằng điểm khi kỳ đã kết thúc)",
+    )
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_agency_name(self, row) -> str:
@@ -93,8 +110,17 @@ class SummarySerializer(serializers.Serializer):
     decision_groups = serializers.DictField(
         child=serializers.DecimalField(max_digits=6, decimal_places=2)
     )
-    total = serializers.DecimalField(max_digits=6, decimal_places=2)
+    total = serializers.DecimalField(
+        max_digits=6, decimal_places=2, help_text="Điểm hiện tại (hồ sơ chưa đến hạn: trong hạn)"
+    )
     band = serializers.CharField()
+    forecast_total = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        help_text="Dự báo cuối kỳ nếu không có thay đổi (bằng tổng điểm khi kỳ đã kết thúc)",
+    )
+    points_at_stake = serializers.DecimalField(max_digits=6, decimal_places=2)
+    judged_at = serializers.DateTimeField(allow_null=True)
 
 
 class CaseSerializer(serializers.Serializer):
@@ -163,8 +189,12 @@ class StakeSerializer(serializers.Serializer):
 class PredictionSerializer(serializers.Serializer):
     agency = serializers.IntegerField(source="agency_id", allow_null=True)
     name = serializers.CharField()
-    current_score = serializers.DecimalField(max_digits=6, decimal_places=2)
-    predicted_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    current_score = serializers.DecimalField(
+        max_digits=6, decimal_places=2, help_text="Điểm hiện tại (hồ sơ chưa đến hạn: trong hạn)"
+    )
+    predicted_score = serializers.DecimalField(
+        max_digits=6, decimal_places=2, help_text="Dự báo cuối kỳ nếu không có thay đổi"
+    )
     points_at_stake = serializers.DecimalField(max_digits=6, decimal_places=2)
     at_risk_count = serializers.IntegerField()
     criteria = StakeSerializer(many=True)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,12 +47,25 @@ from .catalogue import (
     criterion_13,
     load_catalogue,
 )
+from .forecast import forecast_counts, forecast_pakn, judged_instant, merge_forecast
 from .pakn import KEYS as PAKN_KEYS
 from .pakn import pakn_counts
 from .rows import dossier_criteria, flag, in_period_scope, key
 from .table import dossier_rows
 
-__all__ = ["CriterionResult", "Inputs", "Scope", "Summary", "compute", "gather", "summarise"]
+__all__ = [
+    "CriterionResult",
+    "Inputs",
+    "Scope",
+    "Summary",
+    "compute",
+    "forecast_counts",
+    "forecast_pakn",
+    "gather",
+    "judged_instant",
+    "score_both",
+    "summarise",
+]
 
 PROVINCE = None  # agency key of the pooled province row
 Progress = Callable[[int, str], None]
@@ -127,6 +140,8 @@ class Inputs:
     publication: dict[str, Ratio]
     # Latest official "dossiers received" per agency (integrations.NationalFigure): 1.4.
     national: dict[int, int] = field(default_factory=dict)
+    # When open items were judged for the score now (the period end when closed).
+    judged_at: datetime.datetime | None = None
 
 
 def at_risk_q(now: datetime.datetime, until: datetime.datetime) -> Q:
@@ -152,6 +167,8 @@ def _count_expressions(since, until, rule_set, now) -> dict:
         counts[f"n{key(code)}"] = Count("pk", filter=criterion.denominator & criterion.numerator)
     counts["marked_n"] = Count("pk", filter=in_21 & Q(marked=True))
     counts["marked_late_n"] = Count("pk", filter=in_21 & Q(marked=True, on_time=0))
+    counts["fn2_1"] = Count("pk", filter=in_21 & Q(on_time_end=1))
+    counts["fmarked_late_n"] = Count("pk", filter=in_21 & Q(marked=True, on_time_end=0))
     counts["n22"] = Count("pk", filter=finished)
     counts["t22"] = Sum(
         ExpressionWrapper(F("end_at") - F("received_at"), output_field=DurationField()),
@@ -160,7 +177,6 @@ def _count_expressions(since, until, rule_set, now) -> dict:
     if now is not None:
         risk = in_21 & at_risk_q(now, until)
         counts["at_risk"] = Count("pk", filter=risk)
-        counts["marked_at_risk_n"] = Count("pk", filter=risk & Q(marked=True))
     return counts
 
 
@@ -209,8 +225,15 @@ def gather(
     kind: str | None = None,
     now: datetime.datetime | None = None,
     progress: Progress | None = None,
+    on_rows: Callable[[QuerySet], None] | None = None,
 ) -> Inputs:
-    """Every count the criteria need, per receiving unit (fixed number of queries)."""
+    """Every count the criteria need, per receiving unit (fixed number of queries).
+
+    With ``now``, open items are judged at ``min(now, period end)`` (the score
+    now: not yet due means within deadline), and the forecast twins of the
+    counts that depend on it are judged at the period end. Without ``now``
+    both are judged at the period end (a closed period). ``on_rows`` is
+    called with the filled rows table (publication freezes its lists from it)."""
 
     def step(percent: int, message: str) -> None:
         if progress is not None:
@@ -223,7 +246,12 @@ def gather(
     since, until = period_bounds(period_start, period_end)
     ids = None if scope.whole_province else scope.member_ids
     step(5, _("Đang tổng hợp hồ sơ của kỳ"))
-    with dossier_rows(since=since, until=until, rule_set=rule_set, agency_ids=ids) as rows:
+    judged_at = judged_instant(now, until)
+    with dossier_rows(
+        since=since, until=until, rule_set=rule_set, agency_ids=ids, judged_at=judged_at
+    ) as rows:
+        if on_rows is not None:
+            on_rows(rows)
         step(50, _("Đang đếm theo từng chỉ tiêu"))
         grouped = (
             rows.values("receiving_agency_id")
@@ -266,7 +294,7 @@ def gather(
     c12, _late = criterion_12(period_start, period_end, rule_set)
     publication = {"1.1": c11, "1.2": c12, "1.3": criterion_13(period_end)}
     step(85, _("Đang tính các chỉ tiêu phản ánh, kiến nghị"))
-    pakn = pakn_counts(ids, since, until)
+    pakn = pakn_counts(ids, since, until, judged_at)
     last_year = _last_year_volume(_fallback_ids(scope, counts), period_start)
     kind = kind or _kind_of(period_start, period_end)
     national = national_received_totals(period_start, period_end, kind, ids)
@@ -282,6 +310,7 @@ def gather(
         catalogue=catalogue,
         publication=publication,
         national=national,
+        judged_at=judged_at,
     )
 
 
@@ -318,6 +347,7 @@ def unit_input(
     *,
     national_total: int | None = None,
     adjust: CountsAdjust | None = None,
+    forecast: bool = False,
 ) -> UnitInput:
     ids = [pk for pk, _kind in members]
     catalogue = inputs.catalogue
@@ -334,7 +364,10 @@ def unit_input(
         authority = catalogue.authority(ids, has_commune)
         fee_authority = {p for p in authority if catalogue.procedures[p].fee_bearing}
     counts = _pool(inputs.counts, ids)
-    pakn = {k: v for k, v in _pool(inputs.pakn, ids).items() if k in PAKN_KEYS}
+    pakn = _pool(inputs.pakn, ids)
+    if forecast:
+        counts, pakn = forecast_counts(counts), forecast_pakn(pakn)
+    pakn = {k: v for k, v in pakn.items() if k in PAKN_KEYS}
     return UnitInput(
         counts=adjust(counts) if adjust else counts,
         uses=_pool_uses(inputs, ids),
@@ -374,10 +407,12 @@ def score_units(
     national_totals: Mapping[int | None, int] | None = None,
     adjust: CountsAdjust | None = None,
     province: bool = True,
+    forecast: bool = False,
 ) -> list[CriterionResult]:
     """Criterion results of every unit in ``scope`` and, with ``province``, of
     the pooled province (``agency_id=None``). ``national_totals`` overrides the
-    official counts fetched from the hub (``inputs.national``)."""
+    official counts fetched from the hub (``inputs.national``). ``forecast``:
+    open items judged at the period end instead of ``inputs.judged_at``."""
     order = {code: c.order for code, c in inputs.criteria.items()}
     targets: list[tuple[int | None, list[tuple[int, str]]]] = [
         (pk, scope.subtree(path)) for pk, path in scope.units
@@ -398,6 +433,7 @@ def score_units(
                 else national_totals.get(agency_id)
             ),
             adjust=adjust,
+            forecast=forecast,
         )
         unit_results(scorer, unit, inputs.rule_set)
         results.extend(sorted(scorer.results, key=lambda r: order[r.code]))
@@ -413,6 +449,7 @@ def compute(
     rule_set: IndexRuleSet | None = None,
     kind: str | None = None,
     progress: Progress | None = None,
+    now: datetime.datetime | None = None,
 ) -> list[CriterionResult]:
     """Every criterion for each unit in ``agency_ids`` (each over its subtree;
     ``None``: every active unit) and for the province (``agency_id=None``),
@@ -420,12 +457,21 @@ def compute(
 
     ``national_totals``: dossiers counted by the national reporting system
     per unit (key None: province), the 1.4 denominator when known.
+    ``now``: score an open period now (open items judged at ``now``), each
+    result carrying the forecast at the period end; without it everything is
+    judged at the period end.
     """
     scope = resolve_scope(None if agency_ids is None else list(agency_ids))
     inputs = gather(
-        period_start, period_end, scope, rule_set=rule_set, kind=kind, progress=progress
+        period_start, period_end, scope, rule_set=rule_set, kind=kind, now=now, progress=progress
     )
-    return score_units(inputs, scope, national_totals=national_totals)
+    return score_both(inputs, scope, national_totals=national_totals)
+
+
+def score_both(inputs: Inputs, scope: Scope, **options) -> list[CriterionResult]:
+    """The score now, each result carrying its forecast at the period end."""
+    current = score_units(inputs, scope, **options)
+    return merge_forecast(current, score_units(inputs, scope, forecast=True, **options))
 
 
 def summarise(results: Iterable[CriterionResult], rule_set: IndexRuleSet) -> list[Summary]:

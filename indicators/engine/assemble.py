@@ -32,6 +32,10 @@ class CriterionResult:
     note: str = ""
     group_code: str = ""
     source: str = Source.RECORDS
+    # At the period end if nothing changes (engine.forecast); None: not computed.
+    forecast_numerator: Decimal | None = None
+    forecast_ratio: Decimal | None = None
+    forecast_score: Decimal | None = None
 
 
 @dataclass

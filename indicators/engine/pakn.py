@@ -19,6 +19,8 @@ from feedback.models import Feedback, FeedbackReaction
 from feedback.selectors import _flag, _late_q  # the feedback app's own definitions
 
 KEYS = ("d52", "late52", "d53", "satisfied", "regulation", "official")
+# The same lateness judged at the period end (the forecast of an open period).
+FORECAST_KEYS = ("flate52", "fsatisfied")
 
 
 def _reactions(value: str, until: datetime.datetime) -> Subquery:
@@ -48,8 +50,15 @@ def scope_52(agency_ids, since, until):
     )
 
 
-def received_53(agency_ids, since, until):
-    """5.3 rows: first received in the period, with their lateness and satisfaction flags."""
+def judged(until: datetime.datetime, judged_at: datetime.datetime | None) -> datetime.datetime:
+    """The instant open items are judged at: ``judged_at`` capped at the period end."""
+    return until if judged_at is None else min(judged_at, until)
+
+
+def received_53(agency_ids, since, until, judged_at=None):
+    """5.3 rows: first received in the period, with their lateness and satisfaction
+    flags (``is_late`` judged at ``judged_at``, default the period end; an item not
+    yet due then is not late)."""
     follow_up = Exists(Feedback.objects.filter(follow_up_of=OuterRef("pk"), received_at__lt=until))
     return (
         in_authority(agency_ids, until)
@@ -57,7 +66,8 @@ def received_53(agency_ids, since, until):
         .annotate(
             n_likes=Coalesce(_reactions("like", until), 0),
             n_dislikes=Coalesce(_reactions("dislike", until), 0),
-            is_late=_flag(_late_q(until)),
+            is_late=_flag(_late_q(judged(until, judged_at))),
+            is_late_end=_flag(_late_q(until)),
             is_followed=_flag(follow_up),
         )
         .annotate(is_disliked=_flag(Q(n_dislikes__gt=F("n_likes"))))
@@ -65,25 +75,34 @@ def received_53(agency_ids, since, until):
 
 
 def pakn_counts(
-    agency_ids: list[int] | None, since: datetime.datetime, until: datetime.datetime
+    agency_ids: list[int] | None,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    judged_at: datetime.datetime | None = None,
 ) -> dict[int, dict[str, int]]:
     """Per handling unit: 5.2 denominator and late, 5.3 denominator and
-    satisfied, 5.1 split by subject. Two queries."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS, 0))
+    satisfied, 5.1 split by subject; lateness judged at ``judged_at`` (the
+    score now) and, under ``FORECAST_KEYS``, at the period end. Two queries."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS + FORECAST_KEYS, 0))
     rows_52 = (
         scope_52(agency_ids, since, until)
         .values("agency_id")
-        .annotate(d=Count("pk"), late=Coalesce(Sum(_flag(_late_q(until))), 0))
+        .annotate(
+            d=Count("pk"),
+            late=Coalesce(Sum(_flag(_late_q(judged(until, judged_at)))), 0),
+            late_end=Coalesce(Sum(_flag(_late_q(until))), 0),
+        )
         .order_by()
     )
     for row in rows_52:
-        counts[row["agency_id"]].update(d52=row["d"], late52=row["late"])
+        counts[row["agency_id"]].update(d52=row["d"], late52=row["late"], flate52=row["late_end"])
     rows_53 = (
-        received_53(agency_ids, since, until)
+        received_53(agency_ids, since, until, judged_at)
         .values("agency_id")
         .annotate(
             d=Count("pk"),
             satisfied=Count("pk", filter=Q(is_late=0, is_disliked=0, is_followed=0)),
+            satisfied_end=Count("pk", filter=Q(is_late_end=0, is_disliked=0, is_followed=0)),
             regulation=Count("pk", filter=Q(subject="regulation")),
             official=Count("pk", filter=Q(subject="official_behaviour")),
         )
@@ -93,6 +112,7 @@ def pakn_counts(
         counts[row["agency_id"]].update(
             d53=row["d"],
             satisfied=row["satisfied"],
+            fsatisfied=row["satisfied_end"],
             regulation=row["regulation"],
             official=row["official"],
         )

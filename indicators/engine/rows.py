@@ -261,10 +261,34 @@ def _bit(column: str, value: int) -> Exact:
     return Exact(Mod(F(column) / value, 2), 1)
 
 
-def with_derived(rows: QuerySet, until: datetime.datetime) -> QuerySet:
+def on_time_case(judged_at: datetime.datetime) -> Case:
+    """Criterion 2.1 for one dossier, judged at ``judged_at``: the period end
+    for a closed period and for the forecast, the current time (at most the
+    period end) for the score of an open period now."""
+    return Case(
+        # More than one supplement request: late whatever the dates.
+        When(n_requests__gt=1, then=Value(0)),
+        When(due__isnull=True, then=Value(1)),
+        # Waiting for the citizen: the request time is the end time.
+        When(pending_at__isnull=False, pending_at__lte=F("deadline"), then=Value(1)),
+        When(pending_at__isnull=False, then=Value(0)),
+        When(end_at__lt=judged_at, end_at__lte=F("deadline"), then=Value(1)),
+        When(end_at__lt=judged_at, then=Value(0)),
+        # Still open when judged: within deadline if not yet due then.
+        When(deadline__gte=judged_at, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def with_derived(
+    rows: QuerySet, until: datetime.datetime, judged_at: datetime.datetime | None = None
+) -> QuerySet:
     """Add the component and payment flags, ``deadline`` (due + completed
-    supplement pauses) and ``on_time`` (criterion 2.1, judged at the period
-    end) to rows that carry the raw values."""
+    supplement pauses), ``on_time`` (criterion 2.1 judged at ``judged_at``,
+    default the period end: the score now) and ``on_time_end`` (judged at the
+    period end: the forecast if nothing changes) to rows with the raw values."""
+    judged_at = until if judged_at is None else min(judged_at, until)
     rows = rows.annotate(
         digitised=_bit("component_flags", 1),
         reused=_bit("component_flags", 2),
@@ -277,22 +301,10 @@ def with_derived(rows: QuerySet, until: datetime.datetime) -> QuerySet:
             F("due") + Coalesce(F("pause"), NO_PAUSE), output_field=DateTimeField()
         ),
     )
-    return rows.annotate(
-        on_time=Case(
-            # More than one supplement request: late whatever the dates.
-            When(n_requests__gt=1, then=Value(0)),
-            When(due__isnull=True, then=Value(1)),
-            # Waiting for the citizen at the period end: the request time is the end time.
-            When(pending_at__isnull=False, pending_at__lte=F("deadline"), then=Value(1)),
-            When(pending_at__isnull=False, then=Value(0)),
-            When(end_at__lt=until, end_at__lte=F("deadline"), then=Value(1)),
-            When(end_at__lt=until, then=Value(0)),
-            # Open at the period end: within deadline if not yet due then.
-            When(deadline__gte=until, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
+    if judged_at == until:
+        rows = rows.annotate(on_time=on_time_case(until))
+        return rows.annotate(on_time_end=F("on_time"))
+    return rows.annotate(on_time=on_time_case(judged_at), on_time_end=on_time_case(until))
 
 
 def annotated_dossiers(
@@ -300,12 +312,13 @@ def annotated_dossiers(
     since: datetime.datetime,
     until: datetime.datetime,
     rule_set: IndexRuleSet,
+    judged_at: datetime.datetime | None = None,
 ) -> QuerySet[Dossier]:
     """``Dossier`` rows with the same values the engine's table holds (for lists)."""
     rows = queryset.filter(candidate_filter(since, until)).annotate(
         **raw_annotations(since, until, rule_set)
     )
-    return with_derived(rows, until)
+    return with_derived(rows, until, judged_at)
 
 
 # --- the criteria over those values --------------------------------------------------------
@@ -328,8 +341,19 @@ def in_period_scope(since: datetime.datetime) -> Q:
 
 
 def dossier_criteria(
-    since: datetime.datetime, until: datetime.datetime, rule_set: IndexRuleSet
+    since: datetime.datetime,
+    until: datetime.datetime,
+    rule_set: IndexRuleSet,
+    judged_at: datetime.datetime | None = None,
 ) -> dict[str, DossierCriterion]:
+    """The dossier criteria over rows whose ``on_time`` was judged at
+    ``judged_at`` (default: the period end), with reasons worded to match."""
+    judged = until if judged_at is None else min(judged_at, until)
+    overdue = (
+        _("Chưa giải quyết xong, đã quá hạn tại thời điểm cuối kỳ")
+        if judged == until
+        else _("Chưa giải quyết xong, đã quá hạn tại thời điểm tính")
+    )
     received = Q(received_at__gte=since)
     in_21 = in_period_scope(since)
     late = Q(on_time=0)
@@ -360,8 +384,8 @@ def dossier_criteria(
             (
                 (Q(n_requests__gt=1), _("Yêu cầu bổ sung hồ sơ nhiều hơn một lần")),
                 (Q(pending_at__isnull=False), _("Yêu cầu bổ sung sau khi đã quá hạn")),
-                (Q(end_at__lt=until), _("Kết thúc xử lý sau ngày hẹn trả")),
-                (Q(), _("Chưa giải quyết xong, đã quá hạn tại thời điểm cuối kỳ")),
+                (Q(end_at__lt=judged), _("Kết thúc xử lý sau ngày hẹn trả")),
+                (Q(), overdue),
             ),
         ),
         DossierCriterion(

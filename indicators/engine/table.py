@@ -36,10 +36,12 @@ def dossier_rows(
     until: datetime.datetime,
     rule_set: IndexRuleSet,
     agency_ids: list[int] | None = None,
+    judged_at: datetime.datetime | None = None,
 ) -> Iterator[QuerySet[DossierRow]]:
     """Fill the session's temporary table with the period's candidate dossiers
     (of ``agency_ids``, or of the whole province) and yield a queryset over it
-    carrying ``deadline`` and ``on_time``. Three statements: drop, fill, drop
+    carrying ``deadline``, ``on_time`` (judged at ``judged_at``, default the
+    period end) and ``on_time_end`` (judged at the period end). Three statements: drop, fill, drop
     (five on PostgreSQL: JIT is switched off around the fill)."""
     source = Dossier.objects.filter(candidate_filter(since, until))
     if agency_ids is not None:
@@ -62,7 +64,7 @@ def dossier_rows(
                 with suppress(DatabaseError):
                     cursor.execute("RESET jit")
     try:
-        yield with_derived(DossierRow.objects.all(), until)
+        yield with_derived(DossierRow.objects.all(), until, judged_at)
     finally:
         # After a database error the transaction is aborted and rolls the table back anyway.
         with suppress(DatabaseError):

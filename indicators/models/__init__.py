@@ -1,6 +1,7 @@
 from .results import (
     ACTIVE_RUN_STATUSES,
     DossierRow,
+    FrozenCase,
     IndicatorResult,
     PeriodKind,
     PeriodStatus,
@@ -30,6 +31,7 @@ __all__ = [
     "DossierRow",
     "DueField",
     "EarlyRule",
+    "FrozenCase",
     "IndexRuleSet",
     "IndicatorGroup",
     "IndicatorResult",

@@ -47,6 +47,11 @@ class ReportPeriod(models.Model):
         _("trạng thái"), max_length=12, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
     )
     computed_at = models.DateTimeField(_("tính lần cuối"), null=True, blank=True)
+    # Set at publication, when the items behind each frozen score were stored
+    # (FrozenCase); None for periods published before lists were frozen.
+    cases_frozen_at = models.DateTimeField(
+        _("thời điểm chốt danh sách chi tiết"), null=True, blank=True
+    )
     published_at = models.DateTimeField(_("thời điểm công bố"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -189,6 +194,19 @@ class IndicatorResult(models.Model):
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     computed_at = models.DateTimeField(_("thời điểm tính"))
+    # The score now judges open items at ``judged_at`` (computed_at capped at the
+    # period end: not yet due = within deadline); the forecast judges them at the
+    # period end, as the closed period will if nothing changes. Equal once closed.
+    judged_at = models.DateTimeField(_("thời điểm đánh giá"), null=True, blank=True)
+    forecast_numerator = models.DecimalField(
+        _("tử số dự báo cuối kỳ"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    forecast_ratio = models.DecimalField(
+        _("tỷ lệ dự báo cuối kỳ (%)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    forecast_score = models.DecimalField(
+        _("điểm dự báo cuối kỳ"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("kết quả chỉ số 766 (dự tính)")
@@ -210,6 +228,37 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} {self.agency_id or '*'} {self.criterion_code}"
+
+
+class FrozenCase(models.Model):
+    """One item (dossier, procedure, publication item, PAKN) that cost a unit
+    points on one criterion of a published period, stored at publication with
+    the frozen scores so that the drill-down of a published period never
+    changes (issue #14, item 2). ``agency`` is the reported unit whose list it
+    belongs to (None: the province), as on ``IndicatorResult``."""
+
+    period = models.ForeignKey(ReportPeriod, on_delete=models.CASCADE, related_name="cases")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    criterion_code = models.CharField(_("mã chỉ tiêu"), max_length=16)
+    kind = models.CharField(_("loại"), max_length=16)
+    object_id = models.BigIntegerField(_("mã đối tượng"))
+    reason = models.CharField(_("lý do mất điểm"), max_length=255, blank=True)
+    # Dossiers: the dates as they were judged at publication.
+    due_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    end_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mục mất điểm đã chốt")
+        verbose_name_plural = _("mục mất điểm đã chốt")
+        indexes = [
+            models.Index(fields=["period", "criterion_code", "agency"], name="frozen_case_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.agency_id or '*'} {self.criterion_code} #{self.object_id}"
 
 
 class DossierRow(models.Model):

@@ -10,9 +10,11 @@ once, with both reasons). Querysets are returned unevaluated: paginate them.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,7 +32,7 @@ from ..engine.catalogue import (
     fee_bearing_q,
     procedures_in_authority,
 )
-from ..engine.pakn import received_53, scope_52
+from ..engine.pakn import judged, received_53, scope_52
 from ..engine.rows import (
     SYNC_BITS,
     annotated_dossiers,
@@ -40,6 +42,7 @@ from ..engine.rows import (
 )
 from ..models import Criterion, ReportPeriod
 from . import IndicatorError
+from .frozen import frozen_queryset
 
 DOSSIER, PROCEDURE, PUBLICATION_ITEM, FEEDBACK, NONE = (
     "dossier",
@@ -49,6 +52,13 @@ DOSSIER, PROCEDURE, PUBLICATION_ITEM, FEEDBACK, NONE = (
     "none",
 )
 CATALOGUE_CODES = ("3.1", "3.2", "3.5", "3.5b", "4.5a")
+PROCEDURE_REASONS = {
+    "3.1": gettext_lazy("Chưa cung cấp dịch vụ công trực tuyến"),
+    "3.2": gettext_lazy("Không phát sinh hồ sơ trực tuyến trong kỳ"),
+    "3.5": gettext_lazy("Không có hồ sơ trong kỳ đồng bộ danh sách phí, lệ phí khác 0"),
+    "3.5b": gettext_lazy("Không có giao dịch thanh toán trực tuyến trong kỳ"),
+    "4.5a": gettext_lazy("Không hồ sơ nào trong kỳ khai thác dữ liệu dân cư"),
+}
 
 
 @dataclass
@@ -78,11 +88,24 @@ def _dossiers_of(agency: Agency | None) -> QuerySet[Dossier]:
     return dossiers
 
 
-def dossier_cases(period: ReportPeriod, agency: Agency | None, code: str) -> QuerySet[Dossier]:
+def judged_at_for(period: ReportPeriod, now: datetime.datetime | None = None):
+    """When a live list judges open items: now (capped at the period end by the
+    engine) while the period is open, the period end once published."""
+    return None if period.is_published else (now or timezone.now())
+
+
+def dossier_cases(
+    period: ReportPeriod,
+    agency: Agency | None,
+    code: str,
+    judged_at: datetime.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """Dossiers failing ``code``, open ones judged at ``judged_at`` (default:
+    the period end)."""
     since, until = period_bounds(period.start, period.end)
-    criterion = dossier_criteria(since, until, period.rule_set)[code]
+    criterion = dossier_criteria(since, until, period.rule_set, judged_at)[code]
     return (
-        annotated_dossiers(_dossiers_of(agency), since, until, period.rule_set)
+        annotated_dossiers(_dossiers_of(agency), since, until, period.rule_set, judged_at)
         .filter(criterion.denominator)
         .annotate(passes=flag(criterion.numerator))
         .filter(passes=0)
@@ -120,19 +143,19 @@ def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> Q
         procedures = Procedure.objects.filter(_period_dossiers(period, agency, citizen)).exclude(
             _period_dossiers(period, agency, used)
         )
-        reason = _("Không hồ sơ nào trong kỳ khai thác dữ liệu dân cư")
+        reason = PROCEDURE_REASONS["4.5a"]
     elif code == "3.1":
         procedures = procedures_in_authority(day, agency).filter(
             current_version__online_level="none"
         )
-        reason = _("Chưa cung cấp dịch vụ công trực tuyến")
+        reason = PROCEDURE_REASONS["3.1"]
     elif code == "3.2":
         procedures = (
             procedures_in_authority(day, agency)
             .exclude(current_version__online_level="none")
             .exclude(_period_dossiers(period, agency, Q(channel=2)))
         )
-        reason = _("Không phát sinh hồ sơ trực tuyến trong kỳ")
+        reason = PROCEDURE_REASONS["3.2"]
     else:
         procedures = procedures_in_authority(day, agency).filter(fee_bearing_q())
         if agency is None:
@@ -140,13 +163,13 @@ def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> Q
         # As the engine counts them: what the hub acknowledged (rows.SYNC_BITS).
         if code == "3.5":
             listed = SYNC_BITS["fee_list_synced"][1]
-            reason = _("Không có hồ sơ trong kỳ đồng bộ danh sách phí, lệ phí khác 0")
+            reason = PROCEDURE_REASONS["3.5"]
         else:
             listed = SYNC_BITS["payment_synced"][1]
-            reason = _("Không có giao dịch thanh toán trực tuyến trong kỳ")
+            reason = PROCEDURE_REASONS["3.5b"]
         procedures = procedures.exclude(_period_dossiers(period, agency, listed))
     return (
-        procedures.annotate(reason=Value(reason))
+        procedures.annotate(reason=Value(str(reason)))
         .select_related("current_version__implementing_agency")
         .order_by("code", "pk")
     )
@@ -182,19 +205,26 @@ def incomplete_procedures(period: ReportPeriod) -> QuerySet:
     )
 
 
-def feedback_cases(period: ReportPeriod, agency: Agency | None, code: str) -> QuerySet:
+def feedback_cases(
+    period: ReportPeriod,
+    agency: Agency | None,
+    code: str,
+    judged_at: datetime.datetime | None = None,
+) -> QuerySet:
+    """PAKN costing points on 5.2 / 5.3, lateness judged at ``judged_at``
+    (default: the period end; an item not yet due then is not late)."""
     since, until = period_bounds(period.start, period.end)
     ids = None if agency is None else list(_subtree_ids(agency).values_list("pk", flat=True))
     if code == "5.2":
         items = (
             scope_52(ids, since, until)
-            .annotate(is_late=_flag(_late_q(until)))
+            .annotate(is_late=_flag(_late_q(judged(until, judged_at))))
             .filter(is_late=1)
             .annotate(reason=Value(_("Xử lý phản ánh, kiến nghị trễ hạn")))
         )
     else:
         items = (
-            received_53(ids, since, until)
+            received_53(ids, since, until, judged_at)
             .filter(Q(is_late=1) | Q(is_disliked=1) | Q(is_followed=1))
             .annotate(
                 reason=Case(
@@ -218,11 +248,68 @@ DESCRIPTIONS = {
 }
 
 
+def _model(kind: str):
+    """(model, select_related, ordering) of a list kind, as the live lists use them."""
+    from feedback.models import Feedback
+    from procedures.models import Procedure, PublicationItem
+
+    return {
+        DOSSIER: (
+            Dossier,
+            ("procedure_version", "receiving_agency", "current_step"),
+            ("received_at", "pk"),
+        ),
+        PROCEDURE: (Procedure, ("current_version__implementing_agency",), ("code", "pk")),
+        PUBLICATION_ITEM: (
+            PublicationItem,
+            ("task__agency", "ministry_decision", "procedure"),
+            ("task__chairman_decision_date", "pk"),
+        ),
+        FEEDBACK: (Feedback, ("agency",), ("received_at", "pk")),
+    }[kind]
+
+
+# kind → a callable giving (model, select_related, ordering) (read by services.frozen).
+LISTED = {
+    kind: (lambda kind=kind: _model(kind))
+    for kind in (DOSSIER, PROCEDURE, PUBLICATION_ITEM, FEEDBACK)
+}
+
+
+def list_for(
+    period: ReportPeriod,
+    agency: Agency | None,
+    code: str,
+    judged_at: datetime.datetime | None = None,
+) -> tuple[str, QuerySet]:
+    """(kind, live queryset) of the items costing ``agency`` points on ``code``."""
+    since, until = period_bounds(period.start, period.end)
+    if code in dossier_criteria(since, until, period.rule_set):
+        return DOSSIER, dossier_cases(period, agency, code, judged_at)
+    if code in CATALOGUE_CODES:
+        return PROCEDURE, procedure_cases(period, agency, code)
+    if code in ("1.1", "1.2"):
+        return PUBLICATION_ITEM, publication_cases(period, code)
+    if code == "1.3":
+        return PROCEDURE, incomplete_procedures(period)
+    if code in ("5.2", "5.3"):
+        return FEEDBACK, feedback_cases(period, agency, code, judged_at)
+    return NONE, Dossier.objects.none().annotate(reason=Value(""))
+
+
 def criterion_cases(
-    *, period: ReportPeriod, agency: Agency | None, criterion_code: str
+    *,
+    period: ReportPeriod,
+    agency: Agency | None,
+    criterion_code: str,
+    now: datetime.datetime | None = None,
 ) -> CriterionCases:
     """The items that cost ``agency`` (None: the province) points on one
-    criterion in ``period``, each with a short Vietnamese ``reason``."""
+    criterion in ``period``, each with a short Vietnamese ``reason``.
+
+    Published with frozen lists: the items stored at publication (never
+    recomputed). Open: open items judged now (not yet due = within deadline),
+    like the score now."""
     criterion = (
         Criterion.objects.filter(rule_set=period.rule_set, code=criterion_code)
         .select_related("group")
@@ -233,20 +320,10 @@ def criterion_cases(
             _("Không có chỉ tiêu “%(code)s” trong bộ chỉ số của kỳ này.") % {"code": criterion_code}
         )
     code = criterion.code
-    since, until = period_bounds(period.start, period.end)
-    if code in dossier_criteria(since, until, period.rule_set):
-        kind, queryset = DOSSIER, dossier_cases(period, agency, code)
-    elif code in CATALOGUE_CODES:
-        kind, queryset = PROCEDURE, procedure_cases(period, agency, code)
-    elif code in ("1.1", "1.2"):
-        kind, queryset = PUBLICATION_ITEM, publication_cases(period, code)
-    elif code == "1.3":
-        kind, queryset = PROCEDURE, incomplete_procedures(period)
-    elif code in ("5.2", "5.3"):
-        kind, queryset = FEEDBACK, feedback_cases(period, agency, code)
-    else:
-        kind, queryset = NONE, Dossier.objects.none().annotate(reason=Value(""))
+    kind, queryset = list_for(period, agency, code, judged_at_for(period, now))
+    if period.cases_frozen_at is not None:
+        queryset = frozen_queryset(period, agency, code, kind)
     return CriterionCases(period, agency, criterion, kind, queryset, str(DESCRIPTIONS[kind]))
 
 
-__all__ = ["CriterionCases", "criterion_cases", "dossier_cases"]
+__all__ = ["CriterionCases", "criterion_cases", "dossier_cases", "list_for"]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.selectors import period_bounds
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import province_root
 from tthc_portal.audit.services import audit_record
@@ -29,14 +30,21 @@ from ..models import (
     ReportPeriod,
     RunStatus,
 )
-from ..periods import current_month_label, parse_label, previous_month_label
-from . import IndicatorError
+from ..periods import (
+    containing_labels,
+    current_month_label,
+    parse_label,
+    previous_label,
+    previous_month_label,
+)
+from . import IndicatorError, frozen
 
 logger = logging.getLogger(__name__)
 
 # A queued or running computation older than this is taken as dead (worker lost).
 STALE_RUN = datetime.timedelta(hours=2)
 BULK_BATCH = 1000
+RECENT_DAYS = 31
 
 
 # --- opening ------------------------------------------------------------------------------------
@@ -83,6 +91,30 @@ def period_current(
     return period_get_or_create(
         current_month_label(today, reporting_15th=reporting_15th), reporting_15th=reporting_15th
     )
+
+
+def periods_to_refresh(
+    today: datetime.date | None = None, *, kinds: tuple[str, ...] = ("month", "quarter", "year")
+) -> list[ReportPeriod]:
+    """The periods the nightly job recomputes (issue #14, item 9): for each kind
+    — month, quarter, year — the one containing ``today`` and, for a month after
+    its end, the one before it, oldest first within a kind.
+    Published periods are included; the caller skips them."""
+    today = today or timezone.localdate()
+    reporting_15th = IndexRuleSet.in_force(today).period_start_day > 1
+    found = []
+    labels = containing_labels(today, reporting_15th=reporting_15th)
+    for label in (labels[kind] for kind in kinds):
+        before = previous_label(label)
+        # The period before stops moving a month after its end (the month before
+        # always qualifies); later corrections show as deltas.
+        _label, _kind, _start, end = parse_label(before, reporting_15th=reporting_15th)
+        for name in [before] * ((today - end).days <= RECENT_DAYS) + [label]:
+            try:
+                found.append(period_get_or_create(name, reporting_15th=reporting_15th))
+            except IndicatorError:  # no rule set in force then: nothing to compute
+                logger.info("No 766 rule set for period %s", name)
+    return found
 
 
 def period_previous(period: ReportPeriod) -> ReportPeriod:
@@ -152,9 +184,16 @@ def _scope_for(agency: Agency | None) -> engine.Scope:
 
 
 def period_compute(
-    period: ReportPeriod, agency: Agency | None = None, progress: engine.Progress | None = None
+    period: ReportPeriod,
+    agency: Agency | None = None,
+    progress: engine.Progress | None = None,
+    *,
+    now: datetime.datetime | None = None,
+    on_rows=None,
 ) -> list[engine.CriterionResult]:
-    """Compute without storing (whole province with its row, or one unit and its subtree)."""
+    """Compute without storing (whole province with its row, or one unit and its
+    subtree): the score now (open items judged at ``min(now, period end)``),
+    each result carrying the forecast at the period end."""
     scope = _scope_for(agency)
     inputs = engine.gather(
         period.start,
@@ -162,9 +201,13 @@ def period_compute(
         scope,
         rule_set=period.rule_set,
         kind=period.kind,
+        now=now or timezone.now(),
         progress=progress,
+        on_rows=on_rows,
     )
-    return engine.score_units(inputs, scope, province=agency is None)
+    if hasattr(on_rows, "take_inputs"):  # publication freezes its lists from these
+        on_rows.take_inputs(inputs, scope)
+    return engine.score_both(inputs, scope, province=agency is None)
 
 
 def _results_replace(
@@ -173,6 +216,7 @@ def _results_replace(
     """Replace the period's rows for the computed units. Caller holds the period
     lock and has checked that it is open."""
     now = timezone.now()
+    _since, until = period_bounds(period.start, period.end)
     rows = IndicatorResult.objects.filter(period=period)
     if agency is not None:
         rows = rows.filter(agency_id__in={r.agency_id for r in results})
@@ -196,6 +240,10 @@ def _results_replace(
                 source=r.source,
                 note=r.note[:255],
                 computed_at=now,
+                judged_at=min(now, until),
+                forecast_numerator=r.forecast_numerator,
+                forecast_ratio=r.forecast_ratio,
+                forecast_score=r.forecast_score,
             )
             for r in results
         ),
@@ -344,8 +392,10 @@ def _fail(run_id: int, message: str) -> None:
 def period_publish(*, actor, period: ReportPeriod) -> ReportPeriod:
     """Freeze the period's figures (``publish_indicators`` on the province).
 
-    Computes the whole province first if that was never done. Only a period
-    that has ended can be published.
+    Computes the whole province once more and stores, with the frozen scores,
+    the items behind them (``FrozenCase``), both from the same rows table, so
+    that neither the figures nor the drill-down of a published period ever
+    change. Only a period that has ended can be published.
     """
     province = province_root()
     if (
@@ -362,9 +412,11 @@ def period_publish(*, actor, period: ReportPeriod) -> ReportPeriod:
         )
     if period.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
         raise IndicatorError(_("Kỳ này đang được tính lại; vui lòng công bố sau khi tính xong."))
-    has_province = period.results.filter(agency__isnull=True).exists()
-    if period.computed_at is None or not has_province:
-        count = _results_replace(period, period_compute(period, None), None)
+    never_computed = period.computed_at is None
+    collector = frozen.DossierCollector(period)
+    count = _results_replace(period, period_compute(period, None, on_rows=collector), None)
+    frozen.cases_freeze(period, collector)
+    if never_computed:  # as before: the first computation is recorded as a run
         run = RecomputeRun.objects.create(
             period=period, status=RunStatus.RUNNING, requested_by=actor, started_at=timezone.now()
         )
@@ -372,7 +424,8 @@ def period_publish(*, actor, period: ReportPeriod) -> ReportPeriod:
     period.status = PeriodStatus.PUBLISHED
     period.published_at = timezone.now()
     period.published_by = actor
-    period.save(update_fields=["status", "published_at", "published_by"])
+    period.cases_frozen_at = period.published_at
+    period.save(update_fields=["status", "published_at", "published_by", "cases_frozen_at"])
     total = sum(r.score for r in period.results.filter(agency__isnull=True).only("score"))
     audit_record(
         actor=actor,

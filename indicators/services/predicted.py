@@ -1,26 +1,19 @@
-"""What an open period will cost if the dossiers now in progress are late.
+"""Score now and forecast at the period end of an open period, per unit.
 
-Method. The engine judges a dossier still open at the end of the period
-against that end: due before it ⇒ late (indicators-766.md §2, "Open
-dossiers"). While the period is running, a dossier that is open now and due
-before the period end is therefore counted late even though it may still be
-finished in time. Call those dossiers *at risk*: open now, not waiting for
-the citizen (a pending supplement request already fixes the outcome), at
-most one supplement request (two make it late anyway), not yet overdue
-(``deadline ≥ now``), and due before the period end (``deadline < end``).
+Method (``engine.forecast``). While the period is running, an item not yet
+due is not late: the **score now** judges open dossiers and PAKN at the
+current time (not yet due ⇒ within deadline). The **forecast** judges them
+at the period end, as the closed period will be if none of them is finished
+by its deadline (indicators-766.md §2, "Open dossiers"). The dossiers that
+separate the two are *at risk*: open now, not waiting for the citizen (a
+pending supplement request already fixes the outcome), at most one
+supplement request (two make it late anyway), not yet overdue
+(``deadline ≥ now``) and due before the period end (``deadline < end``).
 
-One run of the engine's aggregate (``engine.gather`` with ``now``) counts,
-per unit, the at-risk dossiers next to every criterion's numerator and
-denominator. Scoring the same counts twice gives
-
-* the **current** score — at-risk dossiers counted on time, i.e. each one
-  judged now, when it is still within its deadline;
-* the **predicted** score — at-risk dossiers counted late, which is what the
-  engine stores for the open period and what the period will show if none
-  of them is finished by its deadline.
-
-Only 2.1 and 5.4 (whose late rate is 2.1's) move; the difference of the
-totals is the points at stake. The at-risk list per unit is the same
+One run of the engine's aggregate (``engine.gather`` with ``now``) counts
+both judgments and, per unit, the at-risk dossiers. Only 2.1, 5.4 (whose
+late rate is 2.1's), 5.2 and 5.3 (PAKN lateness) move; the difference of
+the totals is the points at stake. The at-risk list per unit is the same
 predicate over ``Dossier`` rows (``at_risk_dossiers``), ordered by deadline.
 """
 
@@ -39,10 +32,10 @@ from feedback.selectors import period_bounds
 from tthc_portal.agencies.models import Agency
 
 from .. import engine, scoring
-from ..engine.rows import annotated_dossiers, in_period_scope, key
+from ..engine.rows import annotated_dossiers, in_period_scope
 from ..models import ReportPeriod
 
-MOVING = ("2.1", "5.4")
+MOVING = ("2.1", "5.2", "5.3", "5.4")
 
 
 @dataclass
@@ -60,8 +53,8 @@ class CriterionStake:
 class AgencyPrediction:
     agency_id: int | None  # None: the province
     name: str
-    current_score: Decimal  # total, at-risk dossiers judged now (within deadline)
-    predicted_score: Decimal  # total if every at-risk dossier ends late
+    current_score: Decimal  # the score now: open items judged now (not yet due = on time)
+    predicted_score: Decimal  # the forecast: open items judged at the period end
     points_at_stake: Decimal
     at_risk_count: int
     criteria: list[CriterionStake] = field(default_factory=list)
@@ -102,14 +95,6 @@ def at_risk_dossiers(
     )
 
 
-def _optimistic(counts: dict[str, int]) -> dict[str, int]:
-    """At-risk dossiers counted on time (judged now)."""
-    adjusted = dict(counts)
-    adjusted[f"n{key('2.1')}"] = counts.get(f"n{key('2.1')}", 0) + counts.get("at_risk", 0)
-    adjusted["marked_late_n"] = counts.get("marked_late_n", 0) - counts.get("marked_at_risk_n", 0)
-    return adjusted
-
-
 def predicted_losses(
     *,
     period: ReportPeriod,
@@ -117,15 +102,15 @@ def predicted_losses(
     now: datetime.datetime | None = None,
 ) -> PredictedReport:
     """Per unit (``agency_ids``, each over its subtree; None: every active unit)
-    and for the province: current and predicted totals, points at stake and
-    the at-risk dossiers. A fixed number of queries; the lists are lazy."""
+    and for the province: the score now and the forecast at the period end,
+    points at stake and the at-risk dossiers. A fixed number of queries; the lists are lazy."""
     now = now or timezone.now()
     scope = engine.resolve_scope(agency_ids)
     inputs = engine.gather(
         period.start, period.end, scope, rule_set=period.rule_set, kind=period.kind, now=now
     )
-    current = engine.score_units(inputs, scope, adjust=_optimistic)
-    predicted = engine.score_units(inputs, scope)
+    current = engine.score_units(inputs, scope)
+    predicted = engine.score_units(inputs, scope, forecast=True)
     totals_now = {s.agency_id: s.total for s in engine.summarise(current, period.rule_set)}
     totals_then = {s.agency_id: s.total for s in engine.summarise(predicted, period.rule_set)}
     moving_now = {(r.agency_id, r.code): r.score for r in current if r.code in MOVING}

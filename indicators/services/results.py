@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import engine, scoring
@@ -50,6 +53,14 @@ class UnitSummary:
     decision_groups: dict[int, Decimal] = field(default_factory=dict)  # Decision 766 numbering
     total: Decimal = ZERO
     band: str = ""
+    # The score now judges open items at ``judged_at``; the forecast at the period
+    # end if nothing changes (equal to ``total`` once the period has ended).
+    forecast_total: Decimal = ZERO
+    judged_at: datetime.datetime | None = None
+
+    @property
+    def points_at_stake(self) -> Decimal:
+        return scoring.round2(self.total - self.forecast_total)
 
 
 def period_summaries(
@@ -66,9 +77,14 @@ def period_summaries(
     sums = (
         IndicatorResult.objects.filter(_where(agency_ids, include_province), period=period)
         .values("agency_id", "agency__name", "agency__code", "agency__kind", "group_code")
-        .annotate(points=Sum("score"))
+        .annotate(
+            points=Sum("score"),
+            forecast=Sum(Coalesce("forecast_score", "score")),
+            judged=Max("judged_at"),
+        )
         .order_by()
     )
+    forecasts: dict[int | None, Decimal] = {}
     by_agency: dict[int | None, UnitSummary] = {}
     for row in sums:
         agency_id = row["agency_id"]
@@ -82,6 +98,9 @@ def period_summaries(
                 {g.code: ZERO for g in groups},
             )
         summary.groups[row["group_code"]] = scoring.round2(row["points"] or ZERO)
+        forecasts[agency_id] = forecasts.get(agency_id, ZERO) + (row["forecast"] or ZERO)
+        if row["judged"] and (summary.judged_at is None or row["judged"] > summary.judged_at):
+            summary.judged_at = row["judged"]
     decision_of = {g.code: g.decision_group for g in groups}
     for summary in by_agency.values():
         for code, points in summary.groups.items():
@@ -89,6 +108,7 @@ def period_summaries(
             summary.decision_groups[number] = summary.decision_groups.get(number, ZERO) + points
         summary.total = scoring.round2(sum(summary.groups.values(), ZERO))
         summary.band = scoring.band_for(summary.total, bands)
+        summary.forecast_total = scoring.round2(forecasts.get(summary.agency_id, ZERO))
     return sorted(by_agency.values(), key=lambda s: (s.agency_id is not None, -s.total, s.name))
 
 
@@ -123,6 +143,8 @@ def period_deltas(period: ReportPeriod) -> list[ResultDelta]:
         None if whole else units,
         rule_set=period.rule_set,
         kind=period.kind,
+        # Judged as the stored rows were: now, capped at the period end.
+        now=timezone.now(),
     )
     deltas = []
     for result in live:
