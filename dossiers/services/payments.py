@@ -228,6 +228,7 @@ def payment_confirm(*, payment_id: int, confirmation: Confirmation) -> Payment:
     )
     if payment.status == PaymentStatus.PAID:
         document_issue(payment.dossier, DocumentKind.PAYMENT_RECEIPT, source_id=payment.pk)
+        _fee_receipt_request(payment, method="TTO", actor=None)
         # DuocThanhToanTrucTuyen and the fee rows' HinhThucThu change on the hub.
         dossier_header_changed.send(sender=Dossier, dossier=payment.dossier, reason="payment")
     return payment
@@ -262,3 +263,57 @@ def payment_callback(data: CallbackData) -> Payment:
 def payment_retry(*, dossier: Dossier) -> Payment | None:
     """After a failed attempt the citizen can try again with a new reference."""
     return payment_request(dossier=dossier)
+
+
+def _fee_receipt_request(payment: Payment, *, method: str, actor, point_code: str = ""):
+    """The electronic fee receipt (Circular 91/2026) of a paid payment: its row and
+    number are written in this transaction, the provider is called after commit.
+    A missing or exhausted number range never undoes the payment: it is audited and the
+    desk issues the receipt once a range is configured."""
+    from receipts.services import ReceiptError, receipt_request
+
+    try:
+        return receipt_request(payment=payment, method=method, actor=actor, point_code=point_code)
+    except ReceiptError as error:
+        audit_record(
+            actor=actor, action="receipt.not_requested", target=payment.dossier,
+            after={"payment": str(payment.reference), "error": error.message},
+        )  # fmt: skip
+        return None
+
+
+COUNTER_GATEWAY = "counter"
+
+
+@transaction.atomic
+def payment_record_at_desk(*, dossier: Dossier, actor, method: str, point_code: str = ""):
+    """The desk collects the fees the dossier owes (cash, transfer, card) and the
+    electronic receipt is requested. Returns (payment, receipt or None).
+
+    The dossier row is locked, so two officers clicking together collect once; an open
+    online payment request is cancelled (the citizen can no longer pay it twice)."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status in CLOSED_WITHOUT_RESULT:
+        raise DossierError(_("Hồ sơ đã kết thúc nên không thu phí, lệ phí."))
+    if locked.payments.filter(status=PaymentStatus.PAID).exists():
+        raise DossierError(_("Phí, lệ phí của hồ sơ này đã được thu."))
+    items = dossier_fee_items(locked)
+    amount = sum(item["amount_vnd"] for item in items)
+    if amount <= 0:
+        raise DossierError(_("Hồ sơ không có khoản phí, lệ phí nào cần thu."))
+    payments_cancel_open(locked, actor=actor, reason="paid_at_desk")
+    now = timezone.now()
+    payment = Payment.objects.create(
+        dossier=locked, fee_items=items, amount_vnd=amount, gateway=COUNTER_GATEWAY,
+        status=PaymentStatus.PAID, paid_at=now, transaction_ref=f"{COUNTER_GATEWAY}:{method}",
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="payment.paid_at_desk", target=locked,
+        after={"payment": str(payment.reference), "amount": amount, "method": method},
+    )  # fmt: skip
+    receipt = _fee_receipt_request(payment, method=method, actor=actor, point_code=point_code)
+    if receipt is not None:
+        payment.receipt_no = f"{receipt.receipt_symbol}-{receipt.number_text}"
+        payment.save(update_fields=["receipt_no"])
+    dossier_header_changed.send(sender=Dossier, dossier=locked, reason="payment")
+    return payment, receipt

@@ -11,6 +11,7 @@ class TargetKind(models.TextChoices):
     HUB = "hub", _("Hệ thống điều phối của Cổng DVCQG")
     PAYGOV = "paygov", _("Nền tảng thanh toán PayGov")
     DATASTORE = "datastore", _("Kho dữ liệu của tổ chức, cá nhân")
+    RECEIPTS = "receipts", _("Nhà cung cấp biên lai điện tử")
 
 
 class Transport(models.TextChoices):
