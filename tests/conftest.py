@@ -22,6 +22,10 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
+# Fixtures shared by every package (the demo province), without test modules
+# importing each other's conftest.
+pytest_plugins = ["tests.support.province"]
+
 
 def require(condition: bool, reason: str) -> None:
     if condition:

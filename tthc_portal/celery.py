@@ -101,6 +101,15 @@ app.conf.beat_schedule = {
         "task": "integrations.tasks.sync_log_purge",
         "schedule": crontab(hour=3, minute=15),
     },
+    "indicators-nightly-quarter-year": {
+        "task": "indicators.tasks.compute_current_quarter_year",
+        "schedule": crontab(hour=1, minute=50),
+    },
+    "receipts-sweep": {"task": "receipts.tasks.receipts_sweep", "schedule": 60.0},
+    "queueing-appointment-reminders": {
+        "task": "queueing.tasks.appointment_reminders_send",
+        "schedule": crontab(hour=16, minute=0),
+    },
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),

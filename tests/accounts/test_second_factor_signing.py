@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from dossiers.models import DocumentKind, Status
 from tests.accounts.second_factor_support import VERIFY_URL, password_sign_in
-from tests.dossiers import conftest as dossier_fixtures
 from tests.dossiers.casework import (
     HEAD,
     at_approval,
@@ -23,11 +22,6 @@ from tthc_portal.accounts.second_factor.demo import demo_totp_code
 from tthc_portal.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-# The demo province of the dossier tests (their conftest is not in this folder).
-province = dossier_fixtures.province
-users = dossier_fixtures.users
-online_procedure = dossier_fixtures.online_procedure
 
 REAUTH_MESSAGE = "Vui lòng nhập lại mã xác thực trước khi ký kết quả."
 

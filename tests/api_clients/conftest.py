@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.api_clients.helpers import issue
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
 from tests.factories import AgencyFactory
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.cache import caches
 
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401 (fixtures)
 from tthc_portal.cache_safety import ResilientRedisCache, redis_caches
 from tthc_portal.workdays import services as workdays
 

@@ -38,7 +38,6 @@ from dossiers.services.documents import documents_requeue_stale
 from tests.conftest import require
 
 # Fixtures, requested by issue_receipt (tests/faults has no conftest).
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
 from tests.dossiers.render_support import pending_receipt, stored_documents
 from tthc_portal.celery import DOCUMENTS_QUEUE, app
 

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from dossiers.models import Dossier, SupplementRequest, SupplementStage
 from dossiers.services.lifecycle import dossier_transition
@@ -28,6 +27,7 @@ from feedback.services import pakn
 from procedures.models import OnlineLevel, Procedure
 from tests.dossiers.files import make_pdf, upload
 from tests.procedures.factories import published_procedure
+from tests.support.module_data import seeded_for_module, wants_transaction
 from tthc_portal.agencies.models import Agency
 from tthc_portal.demo import seed_accounts, seed_agencies
 
@@ -53,34 +53,22 @@ def _seed_tinh() -> dict[str, Agency]:
 
 
 @pytest.fixture(scope="module")
-def _tinh_for_module(django_db_setup, django_db_blocker) -> Iterator[list[str]]:
-    """The light province built once per module, in a transaction rolled back at
-    its end; each test runs in a savepoint inside it (pytest-django's ``db``)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield list(_seed_tinh())
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def _tinh_for_module(request, django_db_setup, django_db_blocker) -> Iterator[list[str] | None]:
+    """The light province once per module (see tests/support/module_data.py)."""
+    yield from seeded_for_module(request, django_db_blocker, lambda: list(_seed_tinh()))
 
 
 @pytest.fixture
-def tinh(request: pytest.FixtureRequest) -> dict[str, Agency]:
-    if "transactional_db" in request.fixturenames or _wants_transaction(request):
+def tinh(request: pytest.FixtureRequest, _tinh_for_module) -> dict[str, Agency]:
+    if _tinh_for_module is None:
         # Threads and commits need real transactions: seed for this test alone.
-        request.getfixturevalue("transactional_db")
-        return _seed_tinh()
-    codes = request.getfixturevalue("_tinh_for_module")
-    request.getfixturevalue("db")
+        request.getfixturevalue("transactional_db" if wants_transaction(request.node) else "db")
+        codes = list(_seed_tinh())
+    else:
+        request.getfixturevalue("db")
+        codes = _tinh_for_module
     # Fresh instances per test: a test that changes one must not leak the change.
     return Agency.objects.in_bulk(codes, field_name="code")
-
-
-def _wants_transaction(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture

@@ -65,7 +65,6 @@ def hub_process_factory(tmp_path: Path) -> Iterator[Callable[..., HubProcess]]:
 
 
 # The demo province and the movable clock of the dossier tests, for every integration test.
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: E402, F401
 from tests.dossiers.processing import clock, workflow_procedure  # noqa: E402, F401
 
 

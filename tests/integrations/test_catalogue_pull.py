@@ -14,7 +14,6 @@ from integrations.catalogue.shape import national_read
 from integrations.models import MapKind, UnmappedItem
 from integrations.tasks import catalogue_pull_task
 from procedures.models import Procedure, ProcedureVersion, VersionStatus
-from tests.dossiers.conftest import online_procedure, province  # noqa: F401
 from tests.integrations.inbound_helpers import hub_target
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ def _national(procedure: Procedure, updated: str = "20260101080000") -> dict:
     return version_national(version, f"{procedure.code}.000.00.00.H99", updated)
 
 
-def test_every_local_procedure_reads_back_unchanged_from_its_national_shape(province):  # noqa: F811
+def test_every_local_procedure_reads_back_unchanged_from_its_national_shape(province):
     procedures = Procedure.objects.filter(current_version__isnull=False)
     assert procedures.count() > 50
     for procedure in procedures:
@@ -35,7 +34,7 @@ def test_every_local_procedure_reads_back_unchanged_from_its_national_shape(prov
 
 def test_one_draft_for_a_changed_procedure_none_for_an_unchanged_one(
     national_hub,
-    online_procedure,  # noqa: F811
+    online_procedure,
 ):
     target = hub_target(national_hub.url)
     changed = (
@@ -86,7 +85,7 @@ def test_one_draft_for_a_changed_procedure_none_for_an_unchanged_one(
 
 def test_the_nightly_job_asks_only_for_what_changed_since_its_last_run(
     national_hub,
-    online_procedure,  # noqa: F811
+    online_procedure,
 ):
     target = hub_target(national_hub.url)
     older = _national(online_procedure, updated="20200101000000")

@@ -10,7 +10,6 @@ from dossiers.models import Dossier, Status
 from dossiers.selectors import desk_queue
 from integrations.inbound import inbound_receive
 from integrations.models import InboundMessage, SyncAttempt, SyncEvent
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
 from tests.dossiers.files import EXE, make_pdf
 from tests.integrations.inbound_helpers import b64, hub_target, new_dossier
 
@@ -18,12 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hub(national_hub, online_procedure):  # noqa: F811
+def hub(national_hub, online_procedure):
     hub_target(national_hub.url)
     return national_hub
 
 
-def test_a_bad_file_is_refused_with_its_reason_and_nothing_else_is_lost(hub, users):  # noqa: F811
+def test_a_bad_file_is_refused_with_its_reason_and_nothing_else_is_lost(hub, users):
     good = hub.control.add_file("don.pdf", make_pdf(), "application/pdf")
     broken_pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
     envelope = new_dossier([

@@ -10,12 +10,6 @@ from dossiers.services.processing import dossier_transfer, step_complete
 from dossiers.services.reception import dossier_receive, dossier_refuse, dossier_request_completion
 from integrations.inbound import inbound_receive
 from integrations.models import InboundMessage, PaymentMessage
-from tests.dossiers.conftest import (  # noqa: F401
-    online_procedure,
-    province,
-    users,
-    workflow_procedure,
-)
 from tests.dossiers.files import EXE, make_pdf
 from tests.integrations.inbound_helpers import b64, follow_up, hub_target, new_dossier
 
@@ -24,7 +18,7 @@ DESK, SPECIALIST, HEAD = "motcua.tuphap", "chuyenvien.tuphap", "lanhdao.tuphap"
 
 
 @pytest.fixture
-def hub(national_hub, online_procedure):  # noqa: F811
+def hub(national_hub, online_procedure):
     hub_target(national_hub.url)
     return national_hub
 
@@ -62,7 +56,7 @@ def test_a_withdrawal_request_withdraws_the_dossier(national):
     assert inbound_receive(follow_up("RutHoSo", national.code), "push").error_code == 1
 
 
-def test_a_withdrawal_the_state_does_not_allow_is_refused_and_kept(national, users):  # noqa: F811
+def test_a_withdrawal_the_state_does_not_allow_is_refused_and_kept(national, users):
     dossier_refuse(actor=users[DESK], dossier=national, reason="Sai thẩm quyền")
     envelope = follow_up("RutHoSo", national.code, LyDo="Rút")
 
@@ -85,7 +79,7 @@ def test_a_follow_up_for_an_unknown_dossier_is_refused(hub):
         assert _kept(envelope).status == "refused"
 
 
-def test_a_supplement_completes_the_dossier_and_sends_it_back_to_the_desk(national, users):  # noqa: F811
+def test_a_supplement_completes_the_dossier_and_sends_it_back_to_the_desk(national, users):
     items = [{"name": "Sơ yếu lý lịch", "reason": "Chưa nộp"}]
     dossier_request_completion(actor=users[DESK], dossier=national, items=items)
     papers = [_paper(2, "ly-lich.pdf"), {"TenTepDinhKem": "virus.pdf", "Base64": b64(EXE)}]
@@ -110,7 +104,7 @@ def test_a_supplement_the_dossier_does_not_wait_for_is_refused(national):
     assert national.components.count() == 1
 
 
-def test_a_supplement_still_incomplete_changes_nothing_and_says_why(national, users):  # noqa: F811
+def test_a_supplement_still_incomplete_changes_nothing_and_says_why(national, users):
     items = [{"name": "Sơ yếu lý lịch", "reason": "Chưa nộp"}]
     dossier_request_completion(actor=users[DESK], dossier=national, items=items)
     envelope = follow_up("BoSung", national.code, TaiLieuNop=[_paper(3)])  # not the missing one
@@ -159,7 +153,7 @@ def test_a_rating_is_kept_with_its_dossier(national):
     assert inbound_receive(wrong, "push").error_code == -1
 
 
-def test_a_supplement_during_processing_resumes_it(hub, workflow_procedure, users):  # noqa: F811
+def test_a_supplement_during_processing_resumes_it(hub, workflow_procedure, users):
     envelope = new_dossier([_paper(1), _paper(2)])
     assert inbound_receive(envelope, "push").status == "accepted"
     dossier = Dossier.objects.get(code=envelope["MaHoSo"])

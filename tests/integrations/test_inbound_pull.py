@@ -10,7 +10,7 @@ from integrations.models import InboundMessage, SyncAttempt, UnitCredential
 from integrations.secrets import secret_encrypt
 from integrations.simulator.process import free_port
 from integrations.tasks import inbound_pull_task
-from tests.dossiers.conftest import JUSTICE, online_procedure, province, users  # noqa: F401
+from tests.dossiers.conftest import JUSTICE
 from tests.dossiers.files import make_pdf
 from tests.integrations.inbound_helpers import b64, hub_target, new_dossier, push
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hub(national_hub, online_procedure):  # noqa: F811
+def hub(national_hub, online_procedure):
     return national_hub, hub_target(national_hub.url)
 
 
@@ -86,7 +86,7 @@ def test_a_message_whose_file_cannot_be_fetched_now_is_offered_again(hub):
     assert Dossier.objects.get(code=envelope["MaHoSo"]).components.count() == 1
 
 
-def test_one_call_per_unit_credential(hub, province):  # noqa: F811
+def test_one_call_per_unit_credential(hub, province):
     national_hub, target = hub
     control = national_hub.control
     units = {

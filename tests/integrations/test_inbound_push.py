@@ -18,7 +18,6 @@ from integrations.models import (
     SyncEvent,
     UnmappedItem,
 )
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
 from tests.dossiers.files import make_pdf
 from tests.integrations.inbound_helpers import (
     PUSH_TOKEN,
@@ -33,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hub(national_hub, online_procedure):  # noqa: F811
+def hub(national_hub, online_procedure):
     hub_target(national_hub.url)
     return national_hub
 
@@ -156,7 +155,7 @@ def test_an_unknown_unit_is_parked_too(hub):
 def test_the_simulator_pushes_a_dossier_to_the_live_portal(
     live_server,
     national_hub,
-    online_procedure,  # noqa: F811
+    online_procedure,
 ):
     hub_target(national_hub.url)
     control = national_hub.control
@@ -187,7 +186,7 @@ def test_the_simulator_pushes_a_dossier_to_the_live_portal(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_messages_for_one_national_dossier_at_once_make_one_dossier(
     national_hub,
-    online_procedure,  # noqa: F811
+    online_procedure,
 ):
     hub_target(national_hub.url)
     envelope = new_dossier()

@@ -42,6 +42,11 @@ READ_ONLY = {
     "integrations.SyncTask",
     "integrations.UnmappedItem",
     "notifications.OutboxMessage",
+    "feedback.RatingLink",
+    "queueing.Appointment",
+    "queueing.Ticket",
+    "receipts.Receipt",
+    "receipts.ReceiptNotice",
     "procedures.MinistryDecision",
     "procedures.Procedure",
     "procedures.PublicationTask",
@@ -75,6 +80,11 @@ CONFIGURATION = {
     "procedures.Field",
     "procedures.PublicationDeadlineRule",
     "procedures.SimplificationPlan",
+    "queueing.AppointmentSlot",
+    "queueing.Counter",
+    "queueing.PriorityClass",
+    "queueing.ServiceGroup",
+    "receipts.ReceiptSeries",
 }
 # django-axes' lockout records: deleting one is how an administrator unlocks.
 THIRD_PARTY = {"axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog"}

@@ -21,7 +21,6 @@ from django.urls import reverse
 from dossiers.models import Payment, PaymentStatus
 from dossiers.services import DossierError
 from dossiers.services.payments import CallbackData, get_gateway, payment_callback
-from tests.dossiers.conftest import online_procedure, province, users  # noqa: F401
 from tests.dossiers.test_payments import CITIZEN, submitted
 from tests.kernel.test_deploy import production_env, run_python
 from tthc_portal.web.checks import demo_parts_check, demo_parts_configured
@@ -171,7 +170,7 @@ def test_hub_and_identity_provider_on_this_machine_are_demo_parts(url: str, loop
 
 
 @pytest.mark.django_db
-def test_simulated_bank_pages_do_not_exist_without_the_flag(users, online_procedure) -> None:  # noqa: F811
+def test_simulated_bank_pages_do_not_exist_without_the_flag(users, online_procedure) -> None:
     dossier = submitted(users, online_procedure)
     payment = Payment.objects.get(dossier=dossier)
     client = Client()

@@ -292,6 +292,15 @@ def provide(kind: str, route_name: str) -> list[Obj]:
         return public({"code": Criterion.objects.order_by("pk").first().code})
     if kind == "token":
         return public({"token": "1:AbCdEf:gia-mao"})
+    if kind == "receipt":
+        from receipts.models import Receipt
+
+        return _via_dossier(
+            kind, Receipt.objects.order_by("pk"), lambda r: r.dossier_id,
+            lambda r: f"receipt {r.pk}", lambda r: {"pk": r.pk},
+        )  # fmt: skip
+    if kind in ("queue_centre", "queue_counter", "queue_appointment"):
+        return _queueing(kind)
     if kind in ("component", "requirement", "pakn_attachment"):
         return []  # filled from the dossier or PAKN on the same URL
     raise KeyError(kind)
@@ -309,3 +318,36 @@ def _office_rows(kind, rows) -> list[Obj]:
 
 # Kinds that only ride along with another kwarg's object.
 SECONDARY = {"component", "requirement", "pakn_attachment", "fmt", "action"}
+
+
+def _queueing(kind: str) -> list[Obj]:
+    from queueing.models import Appointment, Counter, ServiceGroup
+
+    if kind == "queue_centre":
+        centres = sorted(set(ServiceGroup.objects.values_list("centre_id", flat=True)))
+        return [
+            Obj(kind=kind, label=f"centre {pk}", values={"centre_id": pk}, public=True)
+            for pk in centres
+        ]
+    if kind == "queue_counter":
+        return [
+            Obj(
+                kind=kind,
+                label=f"counter {c.pk}",
+                values={"counter_id": c.pk},
+                agencies=frozenset({c.agency_id}),
+                view_perm="receive_dossiers",
+                act_perms=frozenset({"receive_dossiers"}),
+            )
+            for c in Counter.objects.order_by("pk")
+        ]
+    return [
+        Obj(
+            kind=kind,
+            label=f"appointment {a.pk}",
+            values={"appointment_id": a.pk},
+            agencies=frozenset(),
+            owner_id=a.person_id,
+        )
+        for a in Appointment.objects.order_by("pk")
+    ]

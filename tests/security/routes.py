@@ -172,7 +172,29 @@ ACCESS: dict[str, str] = {
     "feedback:kiosk": PUBLIC,
     "feedback:kiosk_rate": PUBLIC,
     "feedback:kiosk_done": PUBLIC,
-    "feedback:rate_token": PUBLIC,
+    "feedback:rate_token": PUBLIC,  # retired address: one fixed 410 page
+    "feedback:rate_mine": APPLICANT,
+    "feedback:rate_link": PUBLIC,  # one-time link sent to the applicant
+    "feedback:rate_link_done": PUBLIC,
+    # the centre's floor: queue tickets and appointments
+    "queueing:centres": PUBLIC,
+    "queueing:kiosk": PUBLIC,
+    "queueing:kiosk_ticket": PUBLIC,
+    "queueing:display": PUBLIC,
+    "queueing:display_data": PUBLIC,
+    "queueing:counters": STAFF,
+    "queueing:counter": STAFF,
+    "queueing:statistics": STAFF,
+    "queueing:statistics_export": STAFF,
+    "queueing:book": APPLICANT,
+    "queueing:my_appointments": APPLICANT,
+    "queueing:appointment_cancel": APPLICANT,
+    # fees at the counter with electronic receipts
+    "receipts:desk_collect": STAFF,
+    "receipts:receipt_detail": STAFF,
+    "receipts:receipt_correct": STAFF,
+    "receipts:receipt_send_again": STAFF,
+    "receipts:receipt_download": SIGNED_IN,  # the desk, or the dossier's applicant
     "feedback:ratings": STAFF,
     "feedback:rating_detail": STAFF,
     "feedback:published": PUBLIC,
@@ -259,9 +281,17 @@ KWARG_KINDS: dict[str, str] = {
     "fmt": "fmt",
     "action": "action",
     "label": "period_label",
+    "centre_id": "queue_centre",
+    "counter_id": "queue_counter",
+    "appointment_id": "queue_appointment",
 }
 
 URL_KINDS: dict[str, str] = {
+    "receipts:desk_collect": "dossier",
+    "receipts:receipt_detail": "receipt",
+    "receipts:receipt_correct": "receipt",
+    "receipts:receipt_send_again": "receipt",
+    "receipts:receipt_download": "receipt",
     "accounts:second_factor_admin_reset": "staff_user",
     "accounts:session_end": "signin_session",
     "api_clients:revoke": "api_client",

@@ -317,6 +317,12 @@ TTHC = {
     # expected: the calendar page and `check --deploy` warn while it is missing
     # (dossiers received in December fall due in January).
     "CALENDAR_NEXT_YEAR_FROM": os.environ.get("TTHC_CALENDAR_NEXT_YEAR_FROM", "11-01"),
+    # A one-time rating link sent when the result is returned expires after this.
+    "RATING_LINK_DAYS": int(os.environ.get("TTHC_RATING_LINK_DAYS", "30")),
+    # Queue tickets at the kiosk: per browser session and per address (abuse).
+    "QUEUE_TICKETS_PER_SESSION": int(os.environ.get("TTHC_QUEUE_TICKETS_PER_SESSION", "5")),
+    "QUEUE_TICKETS_PER_ADDRESS": int(os.environ.get("TTHC_QUEUE_TICKETS_PER_ADDRESS", "300")),
+    "QUEUE_CHECKINS_PER_ADDRESS": int(os.environ.get("TTHC_QUEUE_CHECKINS_PER_ADDRESS", "100")),
     "PROCEDURES_SAMPLE_FILE": os.environ.get(
         "TTHC_PROCEDURES_FILE", str(BASE_DIR / "tthc_portal" / "data" / "procedures-sample.json")
     ),

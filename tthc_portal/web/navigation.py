@@ -35,9 +35,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Trang của tôi"), "web:dashboard", frozenset()),
     NavItem(_("Hồ sơ của tôi"), "dossiers:my_dossiers", frozenset({APPLICANT})),
     NavItem(_("Kho dữ liệu cá nhân"), "dossiers:personal_store", frozenset({APPLICANT})),
+    NavItem(_("Đặt lịch hẹn"), "queueing:my_appointments", frozenset({APPLICANT})),
     NavItem(_("Hồ sơ chờ tiếp nhận"), "dossiers:desk_queue", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Tiếp nhận trực tiếp"), "dossiers:counter_start", frozenset({Role.DESK_OFFICER})),
     NavItem(_("Trả kết quả"), "dossiers:desk_returns", frozenset({Role.DESK_OFFICER})),
+    NavItem(_("Quầy gọi số"), "queueing:counters", frozenset({Role.DESK_OFFICER})),
     NavItem(
         _("Sổ theo dõi hồ sơ"),
         "register:index",
@@ -49,6 +51,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),
     NavItem(_("Phản ánh, kiến nghị"), "feedback:staff_inbox", ALL_STAFF),
     NavItem(_("Chỉ số 766"), "indicators:dashboard", INDICATOR_ROLES),
+    NavItem(_("Thống kê xếp hàng"), "queueing:statistics", INDICATOR_ROLES),
     NavItem(
         _("Đồng bộ liên thông"), "integrations:sync_dashboard", frozenset({Role.PROVINCIAL_STAFF})
     ),

@@ -41,6 +41,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đánh giá mẫu: {counts['ratings']} mới; phản ánh, kiến nghị mẫu: {counts['pakn']} mới."
         )
+        from queueing.demo import seed_queueing
+
+        queue = seed_queueing()
+        self.stdout.write(
+            f"Xếp hàng mẫu: {queue['counters']} quầy, {queue['slots']} khung giờ hẹn, "
+            f"{queue['tickets']} số mới."
+        )
         self.stdout.write(indicators_demo.seed_indicators())
         self.stdout.write("")
         self.stdout.write(
