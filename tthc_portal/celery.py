@@ -110,6 +110,10 @@ app.conf.beat_schedule = {
         "task": "queueing.tasks.appointment_reminders_send",
         "schedule": crontab(hour=16, minute=0),
     },
+    "web-idempotency-purge": {
+        "task": "tthc_portal.web.tasks.submissions_purge",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),

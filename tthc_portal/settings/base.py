@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "tthc_portal.accounts.signins.middleware.SessionGuardMiddleware",
     "tthc_portal.accounts.second_factor.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent twice (double click, retry) acts once and gets the first result.
+    "tthc_portal.web.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
