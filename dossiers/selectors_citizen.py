@@ -81,10 +81,17 @@ def _open_payment() -> Exists:
     return Exists(Payment.objects.filter(dossier=OuterRef("pk"), status=PaymentStatus.REQUESTED))
 
 
-def my_dossiers(user, group: str | None = None) -> QuerySet[Dossier]:
+def _searched(user, search: Q | None) -> QuerySet[Dossier]:
+    """The user's dossiers, narrowed by a search condition (``selectors_search``:
+    code or its last digits, name with or without diacritics, phone, ID number)."""
+    queryset = dossiers_for_applicant(user)
+    return queryset.filter(search) if search is not None else queryset
+
+
+def my_dossiers(user, group: str | None = None, search: Q | None = None) -> QuerySet[Dossier]:
     """The user's dossiers, newest first, with the "action needed" flags
     computed in the same query (no per-row lookups)."""
-    queryset = dossiers_for_applicant(user)
+    queryset = _searched(user, search)
     selected = GROUPS_BY_KEY.get(group or "")
     if selected is not None:
         queryset = queryset.filter(status__in=selected.statuses)
@@ -93,13 +100,14 @@ def my_dossiers(user, group: str | None = None) -> QuerySet[Dossier]:
     ).order_by("-created_at", "-pk")
 
 
-def group_counts(user) -> dict[str, int]:
-    """How many of the user's dossiers fall in each group (one query)."""
+def group_counts(user, search: Q | None = None) -> dict[str, int]:
+    """How many of the user's dossiers (matching ``search``) fall in each group
+    (one query)."""
     aggregates = {
         group.key.replace("-", "_"): Count("pk", filter=Q(status__in=group.statuses))
         for group in STATUS_GROUPS
     }
-    counts = dossiers_for_applicant(user).aggregate(total=Count("pk"), **aggregates)
+    counts = _searched(user, search).aggregate(total=Count("pk"), **aggregates)
     return {
         "": counts["total"],
         **{group.key: counts[group.key.replace("-", "_")] for group in STATUS_GROUPS},

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from .views import search
+
 app_name = "dossiers"
 
 urlpatterns = [
@@ -9,4 +11,5 @@ urlpatterns = [
     path("mot-cua/", include("dossiers.urls_desk")),
     path("giay-to/", include("dossiers.urls_documents")),
     path("", include("dossiers.urls_public")),
+    path("tim-ho-so/", search.staff_search, name="staff_search"),
 ]

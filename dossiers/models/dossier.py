@@ -207,6 +207,14 @@ class Dossier(models.Model):
     sync_status = models.CharField(max_length=16, default="pending", editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # --- search keys (dossiers.search_keys) ------------------------------------------
+    # Written by database triggers from the applicant's name, phone and ID number
+    # on every insert and every update of those columns, whatever the write path;
+    # never set them in Python.
+    search_name = models.CharField(max_length=255, blank=True, default="", editable=False)
+    search_phone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    search_id = models.CharField(max_length=20, blank=True, default="", editable=False)
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -235,6 +243,11 @@ class Dossier(models.Model):
                 name="dossier_waiting_reception",
                 condition=Q(status="submitted"),
             ),
+            # Staff search (selectors_search): exact phone and ID number. The
+            # name's trigram index and the reversed code's index are
+            # PostgreSQL-only (migration 0015).
+            models.Index(fields=["search_phone"], name="dossier_search_phone"),
+            models.Index(fields=["search_id"], name="dossier_search_id"),
         ]
 
     def __str__(self) -> str:

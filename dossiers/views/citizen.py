@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from .. import selectors_citizen as selectors
 from ..models import Dossier, DossierComponent, Status
+from ..selectors_search import MAX_QUERY_CHARS, search_plan
 from ..services import DossierError
 from ..services.uploads import safe_filename
 from ..workflow import TRANSITIONS
@@ -155,15 +157,23 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("nhom", "")
     if group not in selectors.GROUPS_BY_KEY:
         group = ""
-    page = Paginator(selectors.my_dossiers(request.user, group), PAGE_SIZE).get_page(
+    # The same matching as the staff search, over the user's own dossiers.
+    query = request.GET.get("tim", "")[:MAX_QUERY_CHARS]
+    plan = search_plan(query)
+    # A text that cannot be searched (too short) finds nothing, with the reason shown.
+    search = Q(pk__in=[]) if plan.problem else plan.condition
+    page = Paginator(selectors.my_dossiers(request.user, group, search), PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
-    counts = selectors.group_counts(request.user)
+    counts = selectors.group_counts(request.user, search)
     groups = [("", _("Tất cả"), counts[""])] + [
         (g.key, g.label, counts[g.key]) for g in selectors.STATUS_GROUPS
     ]
     rows = list(page.object_list)
     for dossier in rows:
         dossier.status_css = selectors.STATUS_CSS.get(dossier.status, "muted")
-    context = {"page": page, "rows": rows, "group": group, "groups": groups}
+    context = {
+        "page": page, "rows": rows, "group": group, "groups": groups,
+        "query": query, "search_problem": plan.problem, "searched": search is not None,
+    }  # fmt: skip
     return render(request, "dossiers/citizen/my_dossiers.html", context)

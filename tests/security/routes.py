@@ -118,7 +118,8 @@ ACCESS: dict[str, str] = {
     "processing:stop": STAFF,
     "register:index": STAFF,
     "register:download": STAFF,
-    "dossiers:my_dossiers": SIGNED_IN,  # a staff account's own (empty) list
+    "dossiers:my_dossiers": SIGNED_IN,
+    "dossiers:staff_search": STAFF,  # a staff account's own (empty) list
     "dossiers:submit_start": APPLICANT,
     "dossiers:personal_store": SIGNED_IN,  # a staff account's own (empty) list
     "dossiers:personal_download": APPLICANT,

@@ -46,6 +46,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.DESK_OFFICER, Role.DEPARTMENT_HEAD}),
     ),
     NavItem(
+        _("Tìm hồ sơ"),
+        "dossiers:staff_search",
+        frozenset(
+            {Role.DESK_OFFICER, Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.PROVINCIAL_STAFF}
+        ),
+    ),
+    NavItem(
         _("Xử lý hồ sơ"), "processing:worklist", frozenset({Role.SPECIALIST, Role.DEPARTMENT_HEAD})
     ),
     NavItem(_("Công bố TTHC"), "procedures:board", PUBLICATION_ROLES),

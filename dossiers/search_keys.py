@@ -1,0 +1,198 @@
+"""The dossier's search keys: what is stored, and how a query is turned into one.
+
+Three columns of ``Dossier`` hold the applicant's identity in a comparable
+form: ``search_name`` (lower case, without diacritics, single spaces),
+``search_phone`` (the last 9 digits: "0912 345 678", "+84912345678" and
+"912345678" are one number) and ``search_id`` (the ID number or tax code
+without separators, upper case). They are written by database triggers
+(``install_triggers``, dossiers migration 0015) on every insert and on every
+update that names one of the source columns — whatever the write path:
+services saving ``update_fields``, ``QuerySet.update``, the generator's COPY.
+A column kept by the save path would go stale on the first of those.
+
+The same folding is written three times — Python (queries), PostgreSQL
+(``translate``) and SQLite (chained ``replace``: its parser allows only about
+25 nested calls, so the trigger folds in steps) — and
+``tests/dossiers/test_search_keys.py`` checks the three agree letter by letter.
+
+A migration that rebuilds ``dossiers_dossier`` on SQLite (Django's
+``_remake_table``: most ``AlterField``/``AddField`` with a default) drops the
+table's triggers: it must call ``install_triggers`` again. The test above
+fails until it does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tthc_portal.text import fold
+
+PHONE_KEY_DIGITS = 9
+SOURCE_COLUMNS = ("applicant_name", "applicant_phone", "applicant_id_number")
+TABLE = "dossiers_dossier"
+PG_FUNCTION = "dossiers_dossier_search_keys"
+SQLITE_TRIGGERS = ("dossiers_dossier_search_keys_insert", "dossiers_dossier_search_keys_update")
+# SQLite's parser overflows at about 25 nested calls.
+SQLITE_CHUNK = 18
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+# --- Python: the query side -------------------------------------------------------------
+
+
+def name_key(text: str) -> str:
+    """ "Nguyễn  Văn An" → "nguyen van an" (the stored ``search_name``)."""
+    return fold(text)
+
+
+def phone_key(text: str) -> str:
+    """The last 9 digits, where the subscriber number is whatever the prefix."""
+    return _NOT_DIGIT.sub("", text or "")[-PHONE_KEY_DIGITS:]
+
+
+def id_key(text: str) -> str:
+    """ "0101234567-001" → "0101234567001": letters and digits, upper case."""
+    return _NOT_ALNUM.sub("", text or "").upper()
+
+
+# --- the letters the database folds ------------------------------------------------------
+
+
+def _folded_letters() -> list[tuple[str, str]]:
+    """(letter, ASCII letter) for Latin-1 and every Vietnamese letter: what
+    ``fold`` turns into one lower-case ASCII letter."""
+    codes = [*range(0xC0, 0x100), 0x102, 0x103, 0x110, 0x111, 0x128, 0x129, 0x168, 0x169,
+             0x1A0, 0x1A1, 0x1AF, 0x1B0, *range(0x1EA0, 0x1EFA)]  # fmt: skip
+    pairs = []
+    for code in codes:
+        letter = chr(code)
+        folded = fold(letter)
+        if letter.isalpha() and len(folded) == 1 and folded.isascii() and folded.isalpha():
+            pairs.append((letter, folded))
+    return pairs
+
+
+FOLDED_LETTERS = _folded_letters()
+# Decomposed text (some keyboards type a letter then its marks): the marks go.
+COMBINING_MARKS = "".join(
+    chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code))
+)
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+def _pg_function_sql() -> str:
+    source = "".join(letter for letter, _ in FOLDED_LETTERS) + COMBINING_MARKS
+    target = "".join(folded for _, folded in FOLDED_LETTERS)
+    return f"""
+CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger AS $$
+BEGIN
+    NEW.search_name := left(lower(btrim(regexp_replace(
+        translate(NEW.applicant_name, {_sql_text(source)}, {_sql_text(target)}),
+        '\\s+', ' ', 'g'))), 255);
+    NEW.search_phone := right(regexp_replace(NEW.applicant_phone, '[^0-9]', '', 'g'),
+                              {PHONE_KEY_DIGITS});
+    NEW.search_id := left(upper(regexp_replace(NEW.applicant_id_number, '[^0-9A-Za-z]', '',
+                                               'g')), 20);
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql
+"""
+
+
+def _pg_install(schema_editor) -> None:
+    schema_editor.execute(_pg_function_sql())
+    schema_editor.execute(f"DROP TRIGGER IF EXISTS {PG_FUNCTION} ON {TABLE}")
+    # BEFORE: the row is written once, with its keys. "UPDATE OF": the deadline
+    # sweep's flag flips and other updates never run it (they stay HOT updates).
+    schema_editor.execute(
+        f"CREATE TRIGGER {PG_FUNCTION} BEFORE INSERT OR UPDATE OF {', '.join(SOURCE_COLUMNS)} "
+        f"ON {TABLE} FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()"
+    )
+
+
+# --- SQLite -------------------------------------------------------------------------------
+
+
+def _nested_replace(expression: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        expression = f"replace({expression}, {_sql_text(old)}, {_sql_text(new)})"
+    return expression
+
+
+def _set(assignments: str) -> str:
+    """One statement of the trigger body (table and columns are constants, values
+    quoted literals)."""
+    return f"UPDATE {TABLE} SET {assignments} WHERE id = NEW.id"  # noqa: S608
+
+
+def _sqlite_statements() -> list[str]:
+    """The trigger body: the keys from NEW's columns, then the name folded in
+    chunks. SQLite's lower() knows only ASCII, so capitals with marks are
+    mapped straight to their lower-case ASCII letter."""
+    separators = [(c, "") for c in " .-+()/"]
+    phone = _nested_replace("NEW.applicant_phone", separators)
+    id_number = _nested_replace("NEW.applicant_id_number", [(c, "") for c in " .-/"])
+    statements = [
+        _set(
+            f"search_name = trim(NEW.applicant_name), "
+            f"search_phone = substr({phone}, -{PHONE_KEY_DIGITS}), "
+            f"search_id = substr(upper({id_number}), 1, 20)"
+        )
+    ]
+    pairs = [*FOLDED_LETTERS, *((mark, "") for mark in COMBINING_MARKS)]
+    pairs += [(ws, " ") for ws in "\t\n\r"] + [("  ", " ")] * 3
+    for start in range(0, len(pairs), SQLITE_CHUNK):
+        chunk = _nested_replace("search_name", pairs[start : start + SQLITE_CHUNK])
+        statements.append(_set(f"search_name = {chunk}"))
+    statements.append(_set("search_name = substr(lower(trim(search_name)), 1, 255)"))
+    return statements
+
+
+def _sqlite_install(schema_editor) -> None:
+    _sqlite_uninstall(schema_editor)
+    body = ";\n    ".join(_sqlite_statements())
+    insert, update = SQLITE_TRIGGERS
+    schema_editor.execute(
+        f"CREATE TRIGGER {insert} AFTER INSERT ON {TABLE} FOR EACH ROW BEGIN\n    {body};\nEND"
+    )
+    schema_editor.execute(
+        f"CREATE TRIGGER {update} AFTER UPDATE OF {', '.join(SOURCE_COLUMNS)} ON {TABLE} "
+        f"FOR EACH ROW BEGIN\n    {body};\nEND"
+    )
+
+
+def _sqlite_uninstall(schema_editor) -> None:
+    for name in SQLITE_TRIGGERS:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+# --- for migrations -------------------------------------------------------------------------
+
+
+def install_triggers(schema_editor) -> None:
+    """(Re)create the triggers; idempotent."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        _pg_install(schema_editor)
+    elif vendor == "sqlite":
+        _sqlite_install(schema_editor)
+    else:  # the project runs on these two only
+        raise NotImplementedError(f"search-key triggers for {vendor}")
+
+
+def uninstall_triggers(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {PG_FUNCTION} ON {TABLE}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()")
+    elif vendor == "sqlite":
+        _sqlite_uninstall(schema_editor)
