@@ -9,7 +9,7 @@ import time
 
 from .harness import machine, setup
 
-MODULES = ("calendar", "catalogue", "dossiers", "search", "indicators", "sync")
+MODULES = ("calendar", "catalogue", "dossiers", "search", "queueing", "indicators", "sync")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,10 +19,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(MODULES)}")
         return 2
     setup()
-    from . import calendar, catalogue, dossiers, indicators, search, sync
+    from . import calendar, catalogue, dossiers, indicators, queueing, search, sync
 
     modules = {"calendar": calendar, "catalogue": catalogue, "dossiers": dossiers,
-               "search": search, "indicators": indicators, "sync": sync}  # fmt: skip
+               "search": search, "queueing": queueing, "indicators": indicators,
+               "sync": sync}  # fmt: skip
     print(f"# TTHC portal benchmarks — {machine()}")
     started = time.perf_counter()
     for name in names or MODULES:

@@ -1,6 +1,6 @@
 """A million dossiers: officer worklists, the deadline sweep, desk receptions.
 
-Data: ``dossiers.generator`` (``manage.py generate_dossiers``) fills the kept
+Data: ``synthetic`` (``manage.py generate_dossiers``) fills the kept
 benchmark database up to 1,000,000 dossiers, 200,000 of them open (the sweep's
 working set), and is reused on later runs. PostgreSQL is the point:
 
@@ -41,8 +41,8 @@ def _celery_in_memory() -> None:
 
 
 def _ensure_data() -> list[tuple[str, str]]:
-    from dossiers.generator import generate
     from dossiers.models import OPEN_STATUSES, Dossier
+    from synthetic import generate
 
     rows = []
     existing = Dossier.objects.count()
@@ -237,8 +237,8 @@ def _sweep() -> None:
 
 def _submitted_batch() -> list[tuple[int, int]]:
     """RECEPTIONS fresh online dossiers waiting at the desk: (dossier id, desk officer id)."""
-    from dossiers.generator import generate
     from dossiers.models import Dossier, Status
+    from synthetic import generate
     from tthc_portal.accounts.roles import Role
     from tthc_portal.agencies.models import StaffMembership
 
@@ -339,7 +339,7 @@ def run() -> None:
     started = time.perf_counter()
     prepared = _ensure_data()
     if prepared:
-        report("Dossier data (dossiers.generator)", prepared)
+        report("Dossier data (synthetic)", prepared)
     if connection.vendor != "postgresql":
         print("  (SQLite: figures are indicative only; set DATABASE_URL to PostgreSQL)")
     _worklists()

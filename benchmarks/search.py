@@ -199,7 +199,7 @@ def run() -> None:
     started = time.perf_counter()
     prepared = _ensure_data()
     if prepared:
-        report("Dossier data (dossiers.generator)", prepared)
+        report("Dossier data (synthetic)", prepared)
     if connection.vendor != "postgresql":
         print("  (SQLite: figures are indicative only; set DATABASE_URL to PostgreSQL)")
     _searches()

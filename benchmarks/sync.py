@@ -1,6 +1,6 @@
 """National sync against the hub simulator (a real HTTP process, state in a temp dir).
 
-Dossiers with a code (``dossiers.generator``, made here when too few) get their
+Dossiers with a code (``synthetic``, made here when too few) get their
 real national status sequence as progress rows seq 1..k plus a pending header
 row, ``occurred_at`` = the moment of queueing. Backlog: ``BENCH_SYNC_EVENTS``
 (100,000) events queued at once, as after a day-long outage, drained by
@@ -351,9 +351,9 @@ def _direct(target, control, chosen, payloads: Payloads) -> list[tuple[str, str]
 def run() -> None:
     from django.db import connection
 
-    from dossiers.generator import generate
     from dossiers.models import Dossier
     from integrations.simulator.process import HubProcess
+    from synthetic import generate
 
     started = time.perf_counter()  # ~4.5 events per received dossier, a margin besides:
     wanted = int((EVENTS + STEADY_RATE * STEADY_SECONDS) / 4.5 * 1.1) + DIRECT
@@ -361,7 +361,7 @@ def run() -> None:
     if have < wanted:
         made = generate(count=int((wanted - have) / 0.9) + 100, log=lambda _line: None)
         report("Dossier data for the sync benchmark", [("generated", f"{made.dossiers:,} "
-               f"dossiers in {made.seconds:.0f} s (dossiers.generator)")])  # fmt: skip
+               f"dossiers in {made.seconds:.0f} s (synthetic)")])  # fmt: skip
     backlog = _select(EVENTS)
     steady = _select(STEADY_RATE * STEADY_SECONDS, after=backlog[-1][0])
     direct = _select(DIRECT * 20, after=steady[-1][0], dossiers=DIRECT)

@@ -116,16 +116,13 @@ def dossier_transition(
         from .payments import payments_cancel_open
 
         payments_cancel_open(locked, actor=actor, reason=action)
+    if transition.notify_applicant:
+        notify_applicant(locked, action, event=f"h{history.pk}")
+    # Other apps react in this transaction (national sync rows, the rating
+    # invitation on return): dossiers imports none of them.
     dossier_transitioned.send(
         sender=Dossier, dossier=locked, history=history, action=action, before=before
     )
-    if transition.notify_applicant:
-        notify_applicant(locked, action, event=f"h{history.pk}")
-    if action == "return_result":
-        # Every returned dossier invites its applicant to rate the service.
-        from feedback.services.ratings import rating_invite
-
-        rating_invite(locked)
     return locked
 
 

@@ -14,9 +14,9 @@ import pytest
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal_site import demo
 from tests.accounts.second_factor_support import DASHBOARD_URL, VERIFY_URL, password_sign_in
 from tests.factories import StaffFactory, UserFactory
-from tthc_portal import demo
 from tthc_portal.accounts.second_factor.demo import (
     demo_second_factor_seed,
     demo_totp_code,

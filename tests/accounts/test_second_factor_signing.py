@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossiers.models import DocumentKind, Status
+from portal_site.demo import DEMO_PASSWORD
 from tests.accounts.second_factor_support import VERIFY_URL, password_sign_in
 from tests.dossiers.casework import (
     HEAD,
@@ -19,7 +20,6 @@ from tests.dossiers.casework import (
     workflow_procedure_fixture,  # noqa: F401 (the workflow_procedure fixture)
 )
 from tthc_portal.accounts.second_factor.demo import demo_totp_code
-from tthc_portal.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

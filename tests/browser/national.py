@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from dossiers.models import Dossier
 from integrations.simulator import HubControl
+from portal_site.demo import DEMO_PASSWORD
 from tests.browser.second_factor import is_staff_login, pass_second_factor
-from tthc_portal.demo import DEMO_PASSWORD
 
 LOGIN_PATH = "/tai-khoan/dang-nhap/"
 DASHBOARD_PATH = "/bang-dieu-khien/"

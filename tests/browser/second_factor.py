@@ -14,8 +14,8 @@ import time
 
 from playwright.sync_api import Page
 
+from portal_site.demo import ACCOUNTS
 from tthc_portal.accounts.second_factor.demo import demo_totp_code
-from tthc_portal.demo import ACCOUNTS
 
 VERIFY_PATH = "/tai-khoan/xac-thuc-hai-buoc/"
 STEP = 30

@@ -15,9 +15,9 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from portal_site.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from tests.browser.second_factor import is_staff_login, pass_second_factor
 from tthc_portal.accounts.roles import Role
-from tthc_portal.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from tthc_portal.web.views import ROLE_HOMES
 
 LOGIN_PATH = "/tai-khoan/dang-nhap/"

@@ -18,7 +18,6 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from dossiers.generator import generate
 from dossiers.models import (
     OPEN_STATUSES,
     ClockPause,
@@ -38,6 +37,7 @@ from dossiers.services.steps import step_due, timeliness_of
 from integrations.models import DossierSync
 from procedures.models import ProcedureVersion
 from procedures.services.validation import workflow_budget_errors
+from synthetic import generate
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import staff_with_role

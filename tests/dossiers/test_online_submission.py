@@ -20,10 +20,10 @@ from django.urls import NoReverseMatch, reverse
 
 from dossiers.models import Dossier, DossierComponent, Payment, PersonalDocument, SourceForm, Status
 from dossiers.services.reception import dossier_receive
+from portal_site.demo import DEMO_PASSWORD, seed_accounts, seed_agencies, seed_procedures
 from procedures.models import FeeItem, Procedure, ProcedureVersion, WorkflowStep
 from tests.dossiers.files import make_pdf, upload
 from tthc_portal.agencies.models import Agency
-from tthc_portal.demo import DEMO_PASSWORD, seed_accounts, seed_agencies, seed_procedures
 from tthc_portal.workdays import services as workdays
 
 CITIZEN = "001085012345"

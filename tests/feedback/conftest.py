@@ -24,12 +24,12 @@ from dossiers.services.submission import (
 )
 from feedback.models import Category, Feedback
 from feedback.services import pakn
+from portal_site.demo import seed_accounts, seed_agencies
 from procedures.models import OnlineLevel, Procedure
 from tests.dossiers.files import make_pdf, upload
 from tests.procedures.factories import published_procedure
 from tests.support.module_data import seeded_for_module, wants_transaction
 from tthc_portal.agencies.models import Agency
-from tthc_portal.demo import seed_accounts, seed_agencies
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE = "000.00.00.H99"
@@ -74,7 +74,7 @@ def tinh(request: pytest.FixtureRequest, _tinh_for_module) -> dict[str, Agency]:
 @pytest.fixture
 def catalogue(tinh):
     """The demo's 63 published procedures (slower: only for the demo seed)."""
-    from tthc_portal.demo import seed_procedures
+    from portal_site.demo import seed_procedures
 
     seed_procedures()
     return tinh

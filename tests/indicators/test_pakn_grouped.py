@@ -15,8 +15,8 @@ from feedback.services import pakn
 from indicators import engine
 from indicators.services.drilldown import criterion_cases
 from indicators.services.periods import period_get_or_create
+from portal_site.demo import seed_accounts, seed_agencies
 from tests.feedback.conftest import at, submit_pakn
-from tthc_portal.demo import seed_accounts, seed_agencies
 
 pytestmark = pytest.mark.django_db
 XA_A, HEALTH, PROVINCE = "000.21.00.H99", "000.00.11.H99", "000.00.00.H99"

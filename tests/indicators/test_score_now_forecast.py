@@ -24,11 +24,11 @@ from feedback.services.reports import report_rows
 from indicators.models import IndexRuleSet, IndicatorResult
 from indicators.services.drilldown import criterion_cases
 from indicators.services.periods import period_get_or_create, period_recompute
+from portal_site.demo import seed_accounts, seed_agencies
 from tests.factories import make_staff
 from tests.feedback.conftest import submit_pakn
 from tests.indicators.conftest import at
 from tthc_portal.accounts.roles import Role
-from tthc_portal.demo import seed_accounts, seed_agencies
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils.html import escape
 
-from tthc_portal import demo
+from portal_site import demo
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
 from tthc_portal.web.views import ROLE_HOMES

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from tthc_portal import demo
+from portal_site import demo
 from tthc_portal.accounts.models import UserKind
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from tthc_portal import demo
+from portal_site import demo
 from tthc_portal.accounts.models import UserKind
 from tthc_portal.agencies.models import Agency, OneStopDesk, StaffMembership
 from tthc_portal.agencies.selectors import agencies_for_user, user_roles

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from portal_site.demo import seed_accounts, seed_agencies
 from procedures.models import (
     Field,
     Procedure,
@@ -21,7 +22,6 @@ from procedures.models import (
     VersionStatus,
 )
 from procedures.services.importing import procedures_import
-from tthc_portal.demo import seed_accounts, seed_agencies
 
 pytestmark = pytest.mark.django_db
 

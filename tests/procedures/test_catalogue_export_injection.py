@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from portal_site.demo import seed_agencies
 from procedures.models import Procedure
 from tests.procedures.test_import_export import _wipe_catalogue, run
-from tthc_portal.demo import seed_agencies
 
 pytestmark = pytest.mark.django_db
 NAME = '=HYPERLINK("http://evil.example","x")'

@@ -12,12 +12,12 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from portal_site.demo import seed_agencies
 from procedures.models import Field, Procedure, ProcedureVersion, VersionStatus
 from procedures.services import ProcedureError
 from procedures.services.versions import version_update
 from tests.factories import StaffFactory
 from tthc_portal.audit.models import AuditEvent
-from tthc_portal.demo import seed_agencies
 from tthc_portal.text import fold
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from portal_site.demo import seed_accounts, seed_agencies, seed_procedures
 from procedures.models import (
     ChangeType,
     Procedure,
@@ -27,7 +28,6 @@ from procedures.services.versions import version_update, versions_activate
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
 from tthc_portal.audit.models import AuditEvent
-from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures
 from tthc_portal.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from portal_site.demo import seed_accounts, seed_agencies, seed_procedures
 from procedures.demo import seed_publication_tasks
 from procedures.models import (
     MinistryDecision,
@@ -16,7 +17,6 @@ from procedures.models import (
     TaskStatus,
     VersionStatus,
 )
-from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 10)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from portal_site import demo
 from queueing.demo import seed_queueing
 from queueing.models import Counter, ServiceGroup
-from tthc_portal import demo
 
 pytestmark = pytest.mark.django_db
 

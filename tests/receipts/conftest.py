@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth import get_user_model
 
+from portal_site.demo import seed_accounts, seed_agencies, seed_procedures, seed_reference_data
 from receipts.simulator import ReceiptProviderControl, ReceiptProviderProcess
 from tests.dossiers.conftest import JUSTICE
 from tests.receipts.helpers import PASSWORD, USERNAME, justice, provider_target, receipt_series
-from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures, seed_reference_data
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth import get_user_model
 
+from portal_site.demo import seed_accounts, seed_agencies, seed_procedures, seed_reference_data
 from procedures.models import Procedure
 from tests.support.module_data import seeded_for_module, wants_transaction
 from tthc_portal.agencies.models import Agency
-from tthc_portal.demo import seed_accounts, seed_agencies, seed_procedures, seed_reference_data
 
 JUSTICE = "000.00.10.H99"
 HEALTH = "000.00.11.H99"

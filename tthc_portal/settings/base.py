@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "integrations",
     "queueing",
     "receipts",
+    # site composition above the domain apps (demo province, synthetic data command)
+    "portal_site",
 ]
 
 MIDDLEWARE = [

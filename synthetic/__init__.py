@@ -156,9 +156,8 @@ def generate(*, count: int, seed: int = 42, open_share: float = 0.04, years: flo
              communes: int = profile.COMMUNES, procedures: int = profile.PROCEDURES,
              only: str | None = None, now: datetime | None = None,
              log: Callable[[str], None] = print) -> Result:  # fmt: skip
+    from dossiers.models import DailySequence, Dossier, DossierCodeFormat, DossierStep
     from tthc_portal.workdays.services import get_calendar
-
-    from ..models import DailySequence, Dossier, DossierCodeFormat, DossierStep
 
     if only is not None and only not in FATES:
         raise ValueError(f"unknown dossier state {only!r}; choose from {', '.join(FATES)}")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portal_site.demo import ACCOUNTS
 from tthc_portal.accounts.second_factor.demo import demo_totp_code, demo_totp_secret
-from tthc_portal.demo import ACCOUNTS
 
 
 class Command(BaseCommand):

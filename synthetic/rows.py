@@ -11,9 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
-from integrations.models import DossierSync
-
-from ..models import (
+from dossiers.models import (
     Apology,
     ClockPause,
     Dossier,
@@ -26,6 +24,8 @@ from ..models import (
     StatusHistory,
     SupplementRequest,
 )
+from integrations.models import DossierSync
+
 from . import names, profile
 from .catalogue import ProcedureInfo
 from .clock import WorkingClock
@@ -132,7 +132,7 @@ class RowWriter:
 
     def __init__(self, clock: WorkingClock, now: datetime, code_formats, sequences: dict,
                  placeholders: dict[str, Placeholder], rng: random.Random) -> None:  # fmt: skip
-        from ..services.overdue import thresholds
+        from dossiers.services.overdue import thresholds
 
         self.clock, self.now, self.rng = clock, now, rng
         self.code_formats = code_formats  # [(valid_from, template, digits)] newest first

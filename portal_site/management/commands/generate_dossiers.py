@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dossiers.generator import FATES, generate, profile
+from synthetic import FATES, generate, profile
 
 
 class Command(BaseCommand):

@@ -24,7 +24,7 @@ from datetime import date
 
 from django.db import connection, models, transaction
 
-from ..models import DailySequence
+from dossiers.models import DailySequence
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"

@@ -6,9 +6,9 @@ import math
 import random
 from datetime import datetime
 
+from dossiers.models import Dossier, SupplementRequest
 from tthc_portal.workdays.calendar import DeadlineMode, DeadlineRule, TimeUnit, WorkCalendar
 
-from ..models import Dossier, SupplementRequest
 from . import profile
 from .catalogue import ProcedureInfo
 from .clock import WorkingClock

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from indicators import demo as indicators_demo
-from tthc_portal import demo
+from portal_site import demo
 
 
 class Command(BaseCommand):

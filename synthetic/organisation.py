@@ -25,7 +25,7 @@ from tthc_portal.agencies.services import agency_groups_sync, membership_grant, 
 
 from . import names, profile
 
-# Printed for the demo, like tthc_portal.demo; never used in production.
+# Printed for the demo, like portal_site.demo; never used in production.
 PASSWORD = "Demo@2026"  # noqa: S105
 CITIZEN_PREFIX = "099"  # 12-digit usernames 099xxxxxxxxx: clear of real-looking IDs
 BENCH_PROVINCE = "000.00.00.B99"
