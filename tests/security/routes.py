@@ -51,6 +51,7 @@ ACCESS: dict[str, str] = {
     "web:home": PUBLIC,
     "web:dashboard": SIGNED_IN,
     "web:healthz": PUBLIC,
+    "web:readyz": PUBLIC,
     # integration clients (OAuth2 client credentials) and their administration
     "api_clients:token": MACHINE,
     "api_clients:revoke-token": MACHINE,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "web"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("bang-dieu-khien/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
