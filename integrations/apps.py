@@ -8,4 +8,9 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The lifecycle's signals write sync rows in the transition's transaction.
+        from tthc_portal.metrics import collector_register
+
+        from .metrics import sync_backlog
         from .sync import receivers  # noqa: F401
+
+        collector_register("integrations.sync_backlog", sync_backlog)

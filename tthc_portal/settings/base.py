@@ -68,9 +68,11 @@ INSTALLED_APPS = [
     "receipts",
     # site composition above the domain apps (demo province, synthetic data command)
     "portal_site",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tthc_portal.audit.middleware.RequestIdMiddleware",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "tthc_portal.urls"
@@ -321,6 +324,8 @@ TTHC = {
     # expected: the calendar page and `check --deploy` warn while it is missing
     # (dossiers received in December fall due in January).
     "CALENDAR_NEXT_YEAR_FROM": os.environ.get("TTHC_CALENDAR_NEXT_YEAR_FROM", "11-01"),
+    # Who may read /metrics (Prometheus): comma-separated networks.
+    "METRICS_ALLOWED": os.environ.get("TTHC_METRICS_ALLOWED", "127.0.0.1/32,::1/128"),
     # A one-time rating link sent when the result is returned expires after this.
     "RATING_LINK_DAYS": int(os.environ.get("TTHC_RATING_LINK_DAYS", "30")),
     # Queue tickets at the kiosk: per browser session and per address (abuse).

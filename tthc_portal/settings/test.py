@@ -1,7 +1,7 @@
 """Test settings: whatever DATABASE_URL / REDIS_URL the runner sets."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, IDENTITY, VAR_DIR
+from .base import DATABASES, IDENTITY, TTHC, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,6 +9,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# The test client comes from 127.0.0.1: only this (TEST-NET) address is the scraper.
+TTHC = {**TTHC, "METRICS_ALLOWED": "192.0.2.10/32"}
 # Login throttling has its own test that switches it on.
 AXES_ENABLED = False
 # Existing journeys sign citizens in with a password; its own test turns it off.

@@ -9,4 +9,8 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the portal's own `check --deploy` checks (demo parts).
+        from tthc_portal.metrics import collector_register, outbox_backlog
+
         from . import checks  # noqa: F401
+
+        collector_register("notifications.outbox_backlog", outbox_backlog)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from tthc_portal.metrics import metrics
+
 from . import health, views
 
 app_name = "web"
@@ -9,4 +11,5 @@ urlpatterns = [
     path("bang-dieu-khien/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
 ]
