@@ -248,6 +248,12 @@ def test_docker_compose_config_is_valid(
         }
     assert services["migrate"]["depends_on"]["postgres"] == {"condition": "service_healthy"}
 
+    # Prometheus scrapes the web service, which lets only the compose network read /metrics.
+    assert services["prometheus"]["image"].startswith("prom/prometheus")
+    assert services["web"]["environment"]["TTHC_METRICS_ALLOWED"] == "172.16.0.0/12"
+    scrape = yaml.safe_load((REPO / "deploy" / "prometheus.yml").read_text())
+    assert scrape["scrape_configs"][0]["static_configs"][0]["targets"] == ["web:8000"]
+
 
 def test_docker_compose_demands_a_secret_key(docker_compose_bin: str, tmp_path: Path) -> None:
     result = compose(docker_compose_bin, tmp_path, "config", "-q")
