@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 
 # Production by default, as for wsgi.py: importing the package (which imports
 # this module) must never switch a server to development settings.
@@ -16,6 +17,22 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthc_portal.settings.production
 app = Celery("tthc_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# Each log line of a job carries its task id (tthc_portal/logs.py).
+@task_prerun.connect
+def _log_task_started(task_id=None, **kwargs) -> None:
+    from tthc_portal.logs import task_started
+
+    task_started(task_id=task_id)
+
+
+@task_postrun.connect
+def _log_task_finished(**kwargs) -> None:
+    from tthc_portal.logs import task_finished
+
+    task_finished()
+
 
 # Papers (receipts, results) have their own queue, so a backlog of other jobs
 # never delays the PDF a citizen is waiting for. Every worker command

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user's id on this request's log lines.
+    "tthc_portal.logs.LogContextMiddleware",
     # The language saved on the account (or picked by a visitor), never the browser's.
     "tthc_portal.accounts.language.UserLanguageMiddleware",
     # Staff: a second factor on every page; idle timeout and revoked sessions.
@@ -427,14 +429,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s u%(user_id)s "
+            "t%(task_id)s] %(message)s"
+        },
+        "json": {"()": "tthc_portal.logs.JsonFormatter"},
     },
-    "filters": {"request_id": {"()": "tthc_portal.audit.middleware.RequestIdLogFilter"}},
+    "filters": {"context": {"()": "tthc_portal.logs.ContextFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
+            # json: one object per line with request, user and task ids (production).
+            "formatter": os.environ.get("LOG_FORMAT", "plain"),
+            "filters": ["context"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

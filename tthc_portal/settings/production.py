@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from tthc_portal.web.checks import demo_parts_configured, demo_parts_refusal
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import LOGGING, env_bool
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:  # noqa: F405
@@ -35,3 +35,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# One JSON object per log line (request, user and task ids) unless LOG_FORMAT=plain.
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")
+# Workers log through the same handler (JSON), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
