@@ -65,7 +65,7 @@ def test_an_administrator_registers_a_client_and_sees_the_secret_once(admin_clie
 def test_a_client_needs_a_name_and_a_scope(admin_client, agency):
     response = admin_client.post(CREATE, {"name": "", "agency": agency.pk})
     assert response.status_code == 200
-    assert 'role="alert"' in response.content.decode()
+    assert 'class="errorlist" id="id_name_error"' in response.content.decode()
     assert not ApiClient.objects.exists()
 
 

@@ -121,7 +121,11 @@ ACCESS: dict[str, str] = {
     "register:index": STAFF,
     "register:download": STAFF,
     "dossiers:my_dossiers": SIGNED_IN,
-    "dossiers:staff_search": STAFF,  # a staff account's own (empty) list
+    "dossiers:staff_search": STAFF,
+    "dossiers:desk_bulk": STAFF,
+    "dossiers:desk_bulk_apply": STAFF,
+    "dossiers:desk_bulk_result": STAFF,  # token: a key of the officer's own session
+    "dossiers:desk_bulk_print": STAFF,  # a staff account's own (empty) list
     "dossiers:submit_start": APPLICANT,
     "dossiers:personal_store": SIGNED_IN,  # a staff account's own (empty) list
     "dossiers:personal_download": APPLICANT,
