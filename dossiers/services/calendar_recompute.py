@@ -151,7 +151,7 @@ def _recompute_steps(
             if any(p.ended_at is None for p in ledger)
             else [Pause(p.started_at, p.ended_at, p.reason) for p in ledger]
         )
-        due = step_compute_due(step, closed, dossier.due_at, calendar)
+        due = step_compute_due(step, closed, dossier.due_at, calendar, dossier)
         if due == step.due_at:
             continue
         step.due_at = due

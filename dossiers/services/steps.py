@@ -7,7 +7,7 @@ through its workflow live in :mod:`.processing`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from tthc_portal.agencies.models import Agency
 from tthc_portal.workdays.calendar import Pause, WorkCalendar
 from tthc_portal.workdays.services import get_calendar
 
-from ..models import ClockPause, Dossier, DossierStep, StepKind, Timeliness
+from ..models import Channel, ClockPause, Dossier, DossierStep, StepKind, Timeliness
 
 # The guardian permission a step's role needs on the step's unit.
 ROLE_PERMS = {
@@ -84,6 +84,60 @@ def step_due(started_at: datetime, budget_hours: Decimal, counted: bool) -> date
     return get_calendar().add_working_hours(started_at, budget_hours)
 
 
+# Glossary names of the channels (settings name them; the model stores numbers).
+CHANNEL_NAMES = {"in_person": Channel.IN_PERSON, "online": Channel.ONLINE,
+                 "postal": Channel.POSTAL}  # fmt: skip
+
+
+def desk_transfer_cutoff() -> time:
+    """Decree 309/2026 Art. 18(2): received after this, the desk transfers at
+    the start of the next working day (TTHC["DESK_TRANSFER_CUTOFF"], "HH:MM")."""
+    value = settings.TTHC.get("DESK_TRANSFER_CUTOFF") or "15:00"
+    return value if isinstance(value, time) else time.fromisoformat(str(value).strip())
+
+
+def desk_transfer_channels() -> frozenset[int]:
+    """The channels whose desk step follows the same-day transfer rule. The
+    decree speaks of dossiers received in person; whether online or postal
+    dossiers follow it is unconfirmed (desk-operations §1), so it is a setting
+    (TTHC["DESK_TRANSFER_CHANNELS"], glossary names); the others keep the
+    workflow's budget for the desk step."""
+    names = settings.TTHC.get("DESK_TRANSFER_CHANNELS", ("in_person",))
+    if isinstance(names, str):
+        names = names.split(",")
+    return frozenset(CHANNEL_NAMES[name.strip()] for name in names if name.strip())
+
+
+def desk_transfer_due(received_at: datetime, calendar: WorkCalendar | None = None) -> datetime:
+    """When the desk must have transferred a dossier received at ``received_at``:
+    the close of that working day, or — received after the cut-off (or after
+    hours) on a working day — the opening of the next working day. Received on
+    a day off, the dossier counts as received at the next opening. Every instant
+    comes from the calendar (holidays, swapped and make-up days included)."""
+    calendar = calendar or get_calendar()
+    cutoff = desk_transfer_cutoff()
+    local = calendar.local(received_at)
+    start = calendar.clock_start(received_at, cutoff)
+    if calendar.is_working_day(local.date()) and local.time() > cutoff:
+        return start  # the next working day's opening
+    return calendar.closing_of(calendar.local(start).date())
+
+
+def desk_transfer_applies(
+    dossier: Dossier, *, role: str, kind: str, workflow_step_id: int | None, started_at: datetime
+) -> bool:
+    """The reception step: the desk's workflow step opened at receipt (send-back
+    never returns to it; the desk's closing step is a ``return`` step)."""
+    return (
+        kind == StepKind.WORKFLOW
+        and role == Role.DESK_OFFICER
+        and workflow_step_id is not None
+        and dossier.received_at is not None
+        and started_at == dossier.received_at
+        and dossier.channel in desk_transfer_channels()
+    )
+
+
 def timeliness_of(completed_at: datetime, due_at: datetime | None) -> str:
     """Early / on time / late (dossier-lifecycle §8; the early convention is configurable:
     ``before_due_day`` = finished on a working day before the due date)."""
@@ -118,7 +172,14 @@ def step_start(
             assignee = candidate
     if workflow_step is not None:
         budget, counted = workflow_step.budget_hours(), workflow_step.counted
-        due = step_due(at, budget, counted)
+        if counted and desk_transfer_applies(
+            dossier, role=role, kind=kind, workflow_step_id=workflow_step.pk, started_at=at
+        ):
+            # The budget stays the workflow's (the budgets sum to the legal
+            # time); the deadline is the decree's same-day transfer.
+            due = desk_transfer_due(at)
+        else:
+            due = step_due(at, budget, counted)
     else:
         # A version without an internal workflow: one step holds the whole
         # remaining time, due with the dossier.
@@ -212,18 +273,30 @@ def bound_to_dossier(step: DossierStep) -> bool:
     return step.workflow_step_id is None and step.kind != StepKind.CONSULT
 
 
+def _follows_desk_transfer(step: DossierStep, dossier: Dossier | None) -> bool:
+    if step.kind != StepKind.WORKFLOW or step.role != Role.DESK_OFFICER:
+        return False  # decided without reading the dossier (bulk recomputes)
+    return desk_transfer_applies(
+        dossier or step.dossier, role=step.role, kind=step.kind,
+        workflow_step_id=step.workflow_step_id, started_at=step.started_at,
+    )  # fmt: skip
+
+
 def step_compute_due(
     step: DossierStep,
     pauses: list[Pause] | None,
     dossier_due: datetime | None,
     calendar: WorkCalendar | None = None,
+    dossier: Dossier | None = None,
 ) -> datetime | None:
     """A step's due time from its stored inputs: start + budget + the working
     time of the dossier's pauses since the step started (dossier-lifecycle §8).
+    The reception step's base is the same-day transfer (``desk_transfer_due``).
 
     ``pauses`` is the dossier's closed ledger (None while one is open: the
     stored value stands until the clock resumes). A consultation runs beside
-    a supplement pause, so pauses do not move it.
+    a supplement pause, so pauses do not move it. ``dossier`` spares a read
+    of the step's dossier when the caller holds it.
     """
     if bound_to_dossier(step):
         return dossier_due
@@ -235,7 +308,10 @@ def step_compute_due(
         return calendar.add_working_hours(step.started_at, budget)
     if pauses is None:
         return step.due_at
-    base = calendar.add_working_hours(step.started_at, step.budget_hours)
+    if _follows_desk_transfer(step, dossier):
+        base = desk_transfer_due(step.started_at, calendar)
+    else:
+        base = calendar.add_working_hours(step.started_at, step.budget_hours)
     during = [
         Pause(max(p.start, step.started_at), p.end, p.reason)
         for p in pauses
@@ -257,7 +333,7 @@ def steps_recompute(dossier: Dossier, calendar: WorkCalendar | None = None) -> i
     pauses = _closed_pauses(dossier.pk)
     changed = []
     for step in steps:
-        due = step_compute_due(step, pauses, dossier.due_at, calendar)
+        due = step_compute_due(step, pauses, dossier.due_at, calendar, dossier)
         if due != step.due_at:
             step.due_at = due
             step.due_soon = step.is_overdue = False
@@ -278,6 +354,10 @@ __all__ = [
     "ROLE_PERMS",
     "bound_to_dossier",
     "consult_due",
+    "desk_transfer_applies",
+    "desk_transfer_channels",
+    "desk_transfer_cutoff",
+    "desk_transfer_due",
     "may_hold",
     "open_step",
     "processing_agency_for",
