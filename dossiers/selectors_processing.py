@@ -148,6 +148,7 @@ class WorklistSummary:
     due_soon: int
     paused: int
     unassigned: int
+    signoffs: int  # head steps (review, approval, signing) waiting in this list
 
 
 def worklist_summary(user, *, scope: str = "mine", now: datetime | None = None) -> WorklistSummary:
@@ -162,6 +163,7 @@ def worklist_summary(user, *, scope: str = "mine", now: datetime | None = None) 
             due_soon=Count("pk", filter=Q(light="due_soon")),
             paused=Count("pk", filter=Q(light="paused")),
             unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            signoffs=Count("pk", filter=Q(role=Role.DEPARTMENT_HEAD, kind=StepKind.WORKFLOW)),
         )
     )
     return WorklistSummary(**counts)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("queueing.urls")),
     path("", include("receipts.urls")),
     path("ket-noi/", include("tthc_portal.api_clients.urls")),
+    path("thong-bao/", include("tthc_portal.notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tthc_portal.web.urls")),

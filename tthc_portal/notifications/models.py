@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +86,49 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class StaffNoticeKind(models.TextChoices):
+    ASSIGNMENT = "assignment", _("Được giao xử lý")
+    SIGNOFF = "signoff", _("Chờ lãnh đạo duyệt")
+    CONSULT_REQUEST = "consult_request", _("Đề nghị cho ý kiến")
+    CONSULT_ANSWER = "consult_answer", _("Có ý kiến trả lời")
+    SENT_BACK = "sent_back", _("Bị trả lại")
+
+
+class StaffNotice(models.Model):
+    """One item of a staff member's in-app inbox: work handed to that person.
+
+    The kernel knows nothing of dossiers: the code and link are plain text,
+    written by the app that raised the event. ``dedupe_key`` makes a repeated
+    event (a retried request, the same handover twice) yield one notice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_notices",
+        verbose_name=_("người nhận"),
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=StaffNoticeKind.choices)
+    title = models.CharField(_("nội dung"), max_length=255)
+    url = models.CharField(_("liên kết"), max_length=500, blank=True)
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("thông báo công việc")
+        verbose_name_plural = _("thông báo công việc")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="staff_notice_inbox"),
+            # The header badge counts these on every page: keep the scan tiny.
+            models.Index(
+                fields=["user"], name="staff_notice_unread", condition=Q(read_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title}"

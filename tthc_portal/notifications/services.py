@@ -232,3 +232,70 @@ def notifications_enqueue(messages: list[dict]) -> list[OutboxMessage]:
     ids = [message.pk for message in created]
     transaction.on_commit(lambda: outbox_send_batch.delay(ids), robust=True)
     return created
+
+
+def _staff_notice_body(user, title: str, url: str, detail: str, due_at) -> str:
+    from django.utils.translation import gettext as _
+
+    lines = [_("Kính gửi %(name)s,") % {"name": user.display_name}, "", title]
+    if detail:
+        lines.append(detail)
+    if due_at is not None:
+        lines.append(
+            _("Hạn xử lý: %(due)s") % {"due": f"{timezone.localtime(due_at):%H:%M %d/%m/%Y}"}
+        )
+    if url:
+        site = settings.TTHC.get("SITE_URL", "").rstrip("/")
+        lines.append(_("Xem và xử lý tại: %(link)s") % {"link": f"{site}{url}"})
+    return "\n".join(lines)
+
+
+def staff_notice_send(
+    user,
+    kind: str,
+    title: str,
+    url: str,
+    dedupe_key: str,
+    email: bool = True,
+    *,
+    dossier_code: str = "",
+    due_at=None,
+    detail: str = "",
+    topic: str = "",
+):
+    """Put one item in ``user``'s inbox and, when asked, queue the e-mail.
+
+    Runs in the caller's transaction (a handover's): the notice and its
+    e-mail roll back with the handover. A second call with the same
+    ``dedupe_key`` writes nothing and returns None.
+    """
+    from .models import StaffNotice
+
+    try:
+        with transaction.atomic():
+            notice = StaffNotice.objects.create(
+                user=user, kind=kind, title=title[:255], url=url[:500],
+                dossier_code=dossier_code[:64], dedupe_key=dedupe_key[:200],
+            )  # fmt: skip
+    except IntegrityError:
+        if StaffNotice.objects.filter(dedupe_key=dedupe_key[:200]).exists():
+            return None
+        raise
+    if email and user.email:
+        notification_enqueue(
+            channel=Channel.EMAIL, recipient=user.email, subject=title,
+            body=_staff_notice_body(user, title, url, detail, due_at),
+            dedupe_key=f"staff-notice:{dedupe_key}"[:200], topic=topic,
+        )  # fmt: skip
+    return notice
+
+
+def staff_notices_mark_read(user, notice_ids: list[int] | None = None) -> int:
+    """Mark ``user``'s unread notices read (all of them when no ids are given).
+    Another user's ids match nothing. Returns how many changed."""
+    from .models import StaffNotice
+
+    unread = StaffNotice.objects.filter(user=user, read_at__isnull=True)
+    if notice_ids is not None:
+        unread = unread.filter(pk__in=notice_ids)
+    return unread.update(read_at=timezone.now())
