@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import ComponentRequirement, FeeItem, WorkflowStep
 
 from .models import (
+    OPEN_STATUSES,
     TERMINAL_STATUSES,
     Dossier,
     DossierComponent,
@@ -81,6 +93,20 @@ def _open_payment() -> Exists:
     return Exists(Payment.objects.filter(dossier=OuterRef("pk"), status=PaymentStatus.REQUESTED))
 
 
+def _late_flags(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """``overdue``: an open dossier past its appointment — the sweep's flag, or
+    a due time already passed before the sweep ran, or the original appointment
+    missed once an apology moved it; with the apology's date and new appointment
+    (``apology_issued_at``, ``apology_new_due_at``) from the same query."""
+    now = timezone.now()
+    late = Q(is_overdue=True) | Q(due_at__lt=now) | Q(apology_issued=True, original_due_at__lt=now)
+    return queryset.annotate(
+        overdue=ExpressionWrapper(Q(status__in=OPEN_STATUSES) & late, output_field=BooleanField()),
+        apology_issued_at=F("apology__issued_at"),
+        apology_new_due_at=F("apology__new_due_at"),
+    )
+
+
 def _searched(user, search: Q | None) -> QuerySet[Dossier]:
     """The user's dossiers, narrowed by a search condition (``selectors_search``:
     code or its last digits, name with or without diacritics, phone, ID number)."""
@@ -95,8 +121,8 @@ def my_dossiers(user, group: str | None = None, search: Q | None = None) -> Quer
     selected = GROUPS_BY_KEY.get(group or "")
     if selected is not None:
         queryset = queryset.filter(status__in=selected.statuses)
-    return queryset.annotate(
-        needs_supplement=_open_supplement(), needs_payment=_open_payment()
+    return _late_flags(
+        queryset.annotate(needs_supplement=_open_supplement(), needs_payment=_open_payment())
     ).order_by("-created_at", "-pk")
 
 
@@ -173,9 +199,10 @@ def citizen_status_text(dossier: Dossier) -> str:
 
 
 def dossier_page(user, pk: int) -> Dossier:
-    """The dossier page: the dossier with its files, papers and history prefetched."""
+    """The dossier page: the dossier with its files, papers and history
+    prefetched, and its lateness flags (``_late_flags``)."""
     return (
-        dossiers_for_applicant(user)
+        _late_flags(dossiers_for_applicant(user))
         .prefetch_related(
             Prefetch(
                 "components",

@@ -13,10 +13,13 @@ from tthc_portal.agencies.selectors import agency_perms_held
 from tthc_portal.audit.services import audit_record
 from tthc_portal.notifications.services import notify_from_template
 
-from ..models import CLOSED_WITHOUT_RESULT, Dossier, StatusHistory
+from ..models import CLOSED_WITHOUT_RESULT, Dossier, Payment, StatusHistory
 from ..signals import dossier_transitioned
 from ..workflow import TRANSITIONS
 from . import DossierError
+
+# Also connects the submission and payment confirmations (signal receivers).
+from .applicant_notices import applicant_context
 
 # Capability → guardian permission on the dossier's receiving agency.
 AGENCY_CAPABILITIES = {
@@ -126,22 +129,17 @@ def dossier_transition(
     return locked
 
 
-def notify_applicant(dossier: Dossier, action: str, *, event: str = "") -> None:
-    """``event`` tells this message from earlier ones of the same action (a
-    transition passes its history row); by default the history's length."""
-    from django.conf import settings
+def notify_applicant(
+    dossier: Dossier, action: str, *, event: str = "", payment: Payment | None = None
+) -> None:
+    """Queue the ``dossier.<action>`` message to the applicant (e-mail and SMS).
 
-    context = {
-        "dossier": dossier,
-        "code": dossier.code or "",
-        "procedure": dossier.procedure_version.name,
-        "name": dossier.applicant_name,
-        "due_at": timezone.localtime(dossier.due_at) if dossier.due_at else None,
-        "site": settings.TTHC.get("SITE_URL", ""),
-    }
+    ``event`` tells this message from earlier ones of the same action (a
+    transition passes its history row); by default the history's length. The
+    context (code, procedure, link, missing items, …) is ``applicant_context``."""
     notify_from_template(
         f"dossier.{action}",
-        context,
+        applicant_context(dossier, action, payment=payment),
         email=dossier.applicant_email,
         phone=dossier.applicant_phone,
         dedupe_key=f"dossier:{dossier.pk}:{action}:{event or dossier.history.count()}",

@@ -40,7 +40,7 @@ def test_apology_sets_the_new_date_and_keeps_the_original(users, dossier, clock)
     channels = set(
         outbox.filter(subject__contains="Xin lỗi").values_list("channel", flat=True)
     ) | set(
-        outbox.filter(channel="sms", body__contains="Xin loi").values_list("channel", flat=True)
+        outbox.filter(channel="sms", body__contains="Xin lỗi").values_list("channel", flat=True)
     )
     assert channels == {"email", "sms"}
 

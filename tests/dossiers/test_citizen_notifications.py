@@ -66,5 +66,5 @@ def test_every_citizen_visible_status_is_notified(users, workflow_procedure, clo
         position = found + 1
     # SMS as well for the apology (the citizen gave a phone number).
     assert OutboxMessage.objects.filter(
-        topic=f"dossiers.dossier:{dossier.pk}", channel="sms", body__contains="Xin loi"
+        topic=f"dossiers.dossier:{dossier.pk}", channel="sms", body__contains="Xin lỗi"
     ).exists()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import unicodedata
 import urllib.request
 from functools import cache
 
@@ -19,9 +21,51 @@ class SMSGatewayError(Exception):
     pass
 
 
+def sms_accents_enabled() -> bool:
+    """TTHC["SMS_ACCENTS"]: Vietnamese SMS in Unicode (default), or in plain
+    ASCII when the gateway or the contract with the carrier needs it."""
+    return bool(settings.TTHC.get("SMS_ACCENTS", True))
+
+
+_PLAIN = str.maketrans({"đ": "d", "Đ": "D", "…": "...", "–": "-", "—": "-", "“": '"', "”": '"'})
+
+
+def strip_diacritics(text: str) -> str:
+    """Vietnamese without accents: "Hồ sơ đã được tiếp nhận" → "Ho so da duoc tiep nhan".
+
+    đ/Đ are letters of their own (no decomposition), so they are mapped first;
+    typographic punctuation (… – “ ”) would force a Unicode SMS, so it goes too."""
+    text = text.translate(_PLAIN)
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
+def sms_text(text: str) -> str:
+    """The text as it leaves for the carrier: one policy for every message, so
+    SMS are never half accented (templates are written with accents)."""
+    return text if sms_accents_enabled() else strip_diacritics(text)
+
+
 class SMSGateway:
+    """Subclasses implement ``send``; the accent policy is applied around it,
+    at the boundary, whatever the gateway (see ``__init_subclass__``)."""
+
     def __init__(self, **options: str) -> None:
         self.options = options
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        send = cls.__dict__.get("send")
+        if send is not None and not getattr(send, "_applies_sms_policy", False):
+
+            @functools.wraps(send)
+            def send_with_policy(self, phone: str, text: str, *, idempotency_key: str) -> str:
+                return send(self, phone, sms_text(text), idempotency_key=idempotency_key)
+
+            send_with_policy._applies_sms_policy = True  # type: ignore[attr-defined]
+            cls.send = send_with_policy  # type: ignore[method-assign]
 
     def send(self, phone: str, text: str, *, idempotency_key: str) -> str:
         """Deliver one SMS; return the provider's message id."""
