@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from tthc_portal.tabular import XLSX_TYPE, csv_write, xlsx_bytes
 
 from .selectors import Column, Dashboard, UnitReport, UnitScore, period_dates
+from .services.periodic_report import HEADERS as PERIODIC_HEADERS
+from .services.periodic_report import PeriodicRow
 
 FORMATS = ("csv", "xlsx", "pdf")
 
@@ -93,6 +95,15 @@ def dashboard_sheets(data: Dashboard) -> list[Sheet]:
     return sheets
 
 
+def count(value: Decimal | None) -> int | Decimal | None:
+    """A count stored as a Decimal (the result rows keep 2 places) as an int, so
+    files and printed pages show "5", not "5.00"; a fractional value (the 1.4
+    fallback divides last year's volume) keeps its decimals."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 def unit_sheets(report: UnitReport) -> list[Sheet]:
     header = [
         _("Mã"),
@@ -117,8 +128,8 @@ def unit_sheets(report: UnitReport) -> list[Sheet]:
                 r.code,
                 r.name,
                 r.group,
-                r.numerator if r.observable else None,
-                r.denominator if r.observable else None,
+                count(r.numerator) if r.observable else None,
+                count(r.denominator) if r.observable else None,
                 r.ratio,
                 r.score,
                 r.max_points,
@@ -209,6 +220,124 @@ def render(sheets: Sequence[Sheet], fmt: str, *, title: str, landscape: bool = F
     if fmt == "pdf":
         return to_pdf(sheets, title=title, landscape=landscape)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+# --- the periodic report (form II.06a) ----------------------------------------------------------
+# Its own layout (two header rows, a total row), so not a ``Sheet``; the same
+# columns as the page, the on-time share last.
+
+PERCENT_FORMAT = "0.00"
+
+
+def periodic_counts(row: PeriodicRow) -> list[int]:
+    return [getattr(row, name) for name, _label in PERIODIC_HEADERS]
+
+
+def periodic_percent(row: PeriodicRow) -> float | None:
+    """The page's "on-time" share: processed early or on time, % of processed,
+    2 places (indicators-766.md §2 rounding); empty when nothing was processed."""
+    share = row.on_time_percent
+    return None if share is None else float(share)
+
+
+def periodic_csv(rows: Sequence[PeriodicRow]) -> str:
+    """UTF-8 text without a BOM (the view adds it for Excel), one line per row."""
+    header = [
+        _("STT"),
+        _("Mã"),
+        _("Lĩnh vực / đơn vị"),
+        *[label for _name, label in PERIODIC_HEADERS],
+        _("Tỷ lệ đúng hạn (%)"),
+    ]
+    lines = (
+        [
+            "" if row.is_total else number,
+            row.code,
+            row.name,
+            *periodic_counts(row),
+            "" if row.on_time_percent is None else f"{row.on_time_percent:.2f}",
+        ]
+        for number, row in enumerate(rows, 1)
+    )
+    return csv_write(lines, header, bom=False)
+
+
+def periodic_xlsx(rows: Sequence[PeriodicRow], *, title: str) -> bytes:
+    """Laid out like form II.06a: grouped headers, one row per line, total last.
+    Counts are integer cells, the on-time share a number cell shown with 2 places."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(_("Kết quả giải quyết TTHC"))[:31]
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    top = [_("STT"), _("Lĩnh vực / đơn vị"), _("Số hồ sơ nhận giải quyết"), "", "", "",
+           _("Số hồ sơ đã giải quyết"), "", "", "",
+           _("Số hồ sơ đang giải quyết"), "", "", _("Tỷ lệ đúng hạn (%)")]  # fmt: skip
+    second = ["", "", _("Tổng số"), _("Trực tuyến"), _("Trực tiếp, bưu chính"),
+              _("Từ kỳ trước"), _("Tổng số"), _("Trước hạn"), _("Đúng hạn"), _("Quá hạn"),
+              _("Tổng số"), _("Trong hạn"), _("Quá hạn"), ""]  # fmt: skip
+    sheet.append([str(v) for v in top])
+    sheet.append([str(v) for v in second])
+    for cells in ("A2:A3", "B2:B3", "C2:F2", "G2:J2", "K2:M2", "N2:N3"):
+        sheet.merge_cells(cells)
+    for line in (2, 3):
+        for cell in sheet[line]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for number, row in enumerate(rows, start=1):
+        label = row.name if not row.code else f"{row.name} ({row.code})"
+        sheet.append(
+            [
+                None if row.is_total else number,
+                label,
+                *periodic_counts(row),
+                periodic_percent(row),
+            ]
+        )
+        line = sheet[sheet.max_row]
+        line[-1].number_format = PERCENT_FORMAT
+        for cell in line[2:-1]:
+            cell.number_format = "0"
+        if row.is_total:
+            for cell in line:
+                cell.font = Font(bold=True)
+    sheet.column_dimensions["B"].width = 48
+    for index in range(3, 15):
+        sheet.column_dimensions[get_column_letter(index)].width = 13
+    sheet.freeze_panes = "C4"
+    return xlsx_bytes(book)
+
+
+def periodic_pdf(
+    rows: Sequence[PeriodicRow],
+    *,
+    title: str,
+    unit: str,
+    start: Any,
+    end: Any,
+    by_agency: bool,
+) -> bytes:
+    """A4 landscape, the page's table with its two header rows, page numbers."""
+    from dossiers.services.pdf import html_to_pdf
+
+    html = render_to_string(
+        "indicators/pdf/periodic.html",
+        {
+            "title": title,
+            "unit": unit,
+            "start": start,
+            "end": end,
+            "by_agency": by_agency,
+            "rows": [(row, periodic_counts(row)) for row in rows],
+            "printed_at": timezone.localtime(),
+            "language": translation.get_language() or "vi",
+        },
+    )
+    return html_to_pdf(html)
 
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "pdf": "application/pdf"}

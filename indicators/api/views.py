@@ -28,13 +28,12 @@ from tthc_portal.agencies.models import Agency
 from tthc_portal.api import StandardPagination, page_parameters, paginated
 from tthc_portal.api_contract import QueryContractMixin
 
+from ..exports import periodic_csv, periodic_xlsx
 from ..models import RecomputeRun, ReportPeriod
 from ..services import IndicatorError
 from ..services.drilldown import criterion_cases
 from ..services.periodic_report import (
     periodic_report,
-    periodic_report_csv,
-    periodic_report_xlsx,
 )
 from ..services.periods import period_get_or_create, period_publish, period_recompute_async
 from ..services.predicted import at_risk_dossiers, predicted_losses
@@ -384,7 +383,7 @@ class PeriodicReportView(IndicatorApiMixin, APIView):
         name = f"bao-cao-tthc-{start:%Y%m%d}-{end:%Y%m%d}"
         if export == "csv":
             response = HttpResponse(
-                "\ufeff" + periodic_report_csv(rows), content_type="text/csv; charset=utf-8"
+                "\ufeff" + periodic_csv(rows), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             return response
@@ -394,7 +393,7 @@ class PeriodicReportView(IndicatorApiMixin, APIView):
                 "end": f"{end:%d/%m/%Y}",
             }
             response = HttpResponse(
-                periodic_report_xlsx(rows, title=title),
+                periodic_xlsx(rows, title=title),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy
 from feedback.selectors import period_bounds
 from procedures.models import Field
 from tthc_portal.agencies.models import Agency
-from tthc_portal.tabular import csv_write, xlsx_bytes
 
 from .. import engine
 from ..engine.rows import in_period_scope
@@ -181,51 +180,4 @@ def _values(row: PeriodicRow) -> list[int]:
     return [getattr(row, name) for name, _label in HEADERS]
 
 
-def periodic_report_csv(rows: list[PeriodicRow]) -> str:
-    """UTF-8 text (add a BOM when serving to Excel), one line per row."""
-    header = [_("STT"), _("Mã"), _("Lĩnh vực / đơn vị"), *[h for _n, h in HEADERS]]
-    lines = (
-        ["" if row.is_total else n, row.code, row.name, *_values(row)]
-        for n, row in enumerate(rows, 1)
-    )
-    return csv_write(lines, header, bom=False)
-
-
-def periodic_report_xlsx(rows: list[PeriodicRow], *, title: str = "") -> bytes:
-    """A workbook laid out like form II.06a: grouped headers, one row per line, total last."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(_("Kết quả giải quyết TTHC"))[:31]
-    sheet.append([title or str(_("Tình hình, kết quả giải quyết thủ tục hành chính"))])
-    sheet["A1"].font = Font(bold=True, size=13)
-    top = [_("STT"), _("Lĩnh vực / đơn vị"), _("Số hồ sơ nhận giải quyết"), "", "", "",
-           _("Số hồ sơ đã giải quyết"), "", "", "",
-           _("Số hồ sơ đang giải quyết"), "", ""]  # fmt: skip
-    second = ["", "", _("Tổng số"), _("Trực tuyến"), _("Trực tiếp, bưu chính"),
-              _("Từ kỳ trước"), _("Tổng số"), _("Trước hạn"), _("Đúng hạn"), _("Quá hạn"),
-              _("Tổng số"), _("Trong hạn"), _("Quá hạn")]  # fmt: skip
-    sheet.append([str(v) for v in top])
-    sheet.append([str(v) for v in second])
-    for cells in ("A2:A3", "B2:B3", "C2:F2", "G2:J2", "K2:M2"):
-        sheet.merge_cells(cells)
-    for line in (2, 3):
-        for cell in sheet[line]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for number, row in enumerate(rows, start=1):
-        label = row.name if not row.code else f"{row.name} ({row.code})"
-        sheet.append(["" if row.is_total else number, label, *_values(row)])
-        if row.is_total:
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-    sheet.column_dimensions["B"].width = 48
-    for index in range(3, 14):
-        sheet.column_dimensions[get_column_letter(index)].width = 13
-    return xlsx_bytes(book)
-
-
-__all__ = ["PeriodicRow", "periodic_report", "periodic_report_csv", "periodic_report_xlsx"]
+__all__ = ["PeriodicRow", "periodic_report"]

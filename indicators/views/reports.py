@@ -16,17 +16,14 @@ from django.views.decorators.http import require_safe
 
 from tthc_portal.agencies.models import AgencyKind
 
+from .. import exports
 from ..periods import current_month_label, parse_label, previous_month_label
+from ..selectors import Scope
 from ..services import IndicatorError
-from ..services.periodic_report import (
-    HEADERS,
-    periodic_report,
-    periodic_report_csv,
-    periodic_report_xlsx,
-)
+from ..services.periodic_report import HEADERS, periodic_report
 from ..services.periods import period_current
 from ..services.predicted import predicted_losses
-from .common import download, staff_scope
+from .common import dossier_url, download, staff_scope
 
 PAGE_SIZE = 25
 
@@ -57,11 +54,15 @@ def predicted(request: HttpRequest) -> HttpResponse:
         selected = report.province
     else:
         selected = units[0] if units else None
-    page = (
-        Paginator(selected.dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
-        if selected is not None and selected.dossiers is not None
-        else None
-    )
+    page = None
+    if selected is not None and selected.dossiers is not None:
+        # Who holds each at-risk dossier, in the same query as the list.
+        dossiers = selected.dossiers.select_related(
+            "current_step__agency", "current_step__assignee", "assigned_specialist"
+        )
+        page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
+        for item in page.object_list:
+            item.staff_url = dossier_url(item.pk)
     return render(
         request,
         "indicators/predicted.html",
@@ -153,12 +154,18 @@ def periodic(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _scope_name(scope: Scope) -> str:
+    """The units the report covers, for the printed title: the province, or the
+    heads of the user's subtrees."""
+    return ", ".join(u.name for u in sorted(scope.tops, key=lambda u: u.path))
+
+
 @login_required
 @require_safe
 def periodic_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    staff_scope(request)
+    scope = staff_scope(request)
     form = _periodic_form(request)
-    if fmt not in ("csv", "xlsx") or not form.is_valid():
+    if fmt not in exports.FORMATS or not form.is_valid():
         raise Http404
     try:
         rows = _periodic_rows(request, form)
@@ -166,10 +173,21 @@ def periodic_download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404(error.message) from None
     start, end = form.cleaned_data["tu_ngay"], form.cleaned_data["den_ngay"]
     name = f"bao-cao-giai-quyet-tthc-{start:%Y%m%d}-{end:%Y%m%d}"
+    title = _("Tình hình, kết quả giải quyết TTHC từ %(a)s đến %(b)s") % {
+        "a": f"{start:%d/%m/%Y}",
+        "b": f"{end:%d/%m/%Y}",
+    }
     if fmt == "xlsx":
-        title = _("Tình hình, kết quả giải quyết TTHC từ %(a)s đến %(b)s") % {
-            "a": f"{start:%d/%m/%Y}",
-            "b": f"{end:%d/%m/%Y}",
-        }
-        return download(periodic_report_xlsx(rows, title=title), fmt, name)
-    return download(("\ufeff" + periodic_report_csv(rows)).encode("utf-8"), fmt, name)
+        return download(exports.periodic_xlsx(rows, title=title), fmt, name)
+    if fmt == "pdf":
+        unit = _scope_name(scope)
+        content = exports.periodic_pdf(
+            rows,
+            title=f"{title} – {unit}" if unit else title,
+            unit=unit,
+            start=start,
+            end=end,
+            by_agency=form.cleaned_data["theo"] == "agency",
+        )
+        return download(content, fmt, name)
+    return download(("\ufeff" + exports.periodic_csv(rows)).encode("utf-8"), fmt, name)

@@ -74,12 +74,14 @@ def test_periodic_report_page_and_downloads_agree(office, commune, worked_exampl
 
     text = office.get(reverse("indicators:periodic_download", args=["csv"]), query)
     lines = list(csv.reader(io.StringIO(text.content.decode("utf-8").lstrip("\ufeff"))))
-    assert [int(v) for v in lines[-1][3:]] == values
+    assert [int(v) for v in lines[-1][3:-1]] == values
+    assert lines[-1][-1] == f"{total.on_time_percent:.2f}"
 
     xlsx = office.get(reverse("indicators:periodic_download", args=["xlsx"]), query)
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     last = [c.value for c in sheet[sheet.max_row]]
-    assert last[2:] == values
+    assert last[2:-1] == values
+    assert last[-1] == pytest.approx(float(total.on_time_percent))
 
 
 def test_periodic_report_refuses_bad_dates_and_keeps_the_input(office):

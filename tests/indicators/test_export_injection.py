@@ -13,10 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dossiers.models import Status
+from indicators.exports import periodic_csv, periodic_xlsx
 from indicators.services.periodic_report import (
     periodic_report,
-    periodic_report_csv,
-    periodic_report_xlsx,
 )
 from tests.factories import PASSWORD
 from tests.indicators.conftest import at
@@ -77,9 +76,9 @@ def hostile_unit(build, commune):
 def test_periodic_report_files_quote_the_unit_name(hostile_unit):
     rows = periodic_report(start=START, end=END, group_by="agency")
     assert rows[0].name == NAME
-    lines = list(csv.reader(io.StringIO(periodic_report_csv(rows))))
+    lines = list(csv.reader(io.StringIO(periodic_csv(rows))))
     assert lines[1][2] == "'" + NAME and lines[1][3] == "1"
-    book = load_workbook(io.BytesIO(periodic_report_xlsx(rows, title="Tháng 4/2025")))
+    book = load_workbook(io.BytesIO(periodic_xlsx(rows, title="Tháng 4/2025")))
     assert _formulas(book) == []
     label = book.active.cell(4, 2).value
     assert label == f"'{NAME} ({hostile_unit.code})"

@@ -12,12 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from dossiers.models import Status
+from indicators.exports import periodic_csv, periodic_xlsx
 from indicators.models import IndexRuleSet
 from indicators.services import IndicatorError
 from indicators.services.periodic_report import (
     periodic_report,
-    periodic_report_csv,
-    periodic_report_xlsx,
 )
 from tests.indicators.conftest import at
 
@@ -138,11 +137,11 @@ def test_early_split_is_configurable(dossiers, build):
 
 def test_files(dossiers):
     rows = periodic_report(start=START, end=END, group_by="field")
-    text = periodic_report_csv(rows)
+    text = periodic_csv(rows)
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][:3] == ["STT", "Mã", "Lĩnh vực / đơn vị"]
     assert lines[-1][2] == "Tổng cộng" and lines[-1][3] == "7"
-    book = load_workbook(io.BytesIO(periodic_report_xlsx(rows, title="Tháng 4/2025")))
+    book = load_workbook(io.BytesIO(periodic_xlsx(rows, title="Tháng 4/2025")))
     sheet = book.active
     assert sheet["A1"].value == "Tháng 4/2025"
     assert sheet["C2"].value == "Số hồ sơ nhận giải quyết"
