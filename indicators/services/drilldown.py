@@ -51,6 +51,16 @@ DOSSIER, PROCEDURE, PUBLICATION_ITEM, FEEDBACK, NONE = (
     "feedback",
     "none",
 )
+# What a drill-down row names: the unit and person holding the dossier (the
+# current step's), the specialist, the PAKN's handling unit and who answered it.
+DOSSIER_RELATED = (
+    "procedure_version",
+    "receiving_agency",
+    "current_step__agency",
+    "current_step__assignee",
+    "assigned_specialist",
+)
+FEEDBACK_RELATED = ("agency", "answered_by")
 CATALOGUE_CODES = ("3.1", "3.2", "3.5", "3.5b", "4.5a")
 PROCEDURE_REASONS = {
     "3.1": gettext_lazy("Chưa cung cấp dịch vụ công trực tuyến"),
@@ -110,7 +120,7 @@ def dossier_cases(
         .annotate(passes=flag(criterion.numerator))
         .filter(passes=0)
         .annotate(reason=reason_expression(criterion))
-        .select_related("procedure_version", "receiving_agency", "current_step")
+        .select_related(*DOSSIER_RELATED)
         .order_by("received_at", "pk")
     )
 
@@ -200,7 +210,7 @@ def incomplete_procedures(period: ReportPeriod) -> QuerySet:
         .annotate(complete=flag(complete_q()))
         .filter(complete=0)
         .annotate(reason=Case(*whens, default=Value("")))
-        .select_related("current_version")
+        .select_related("current_version__implementing_agency")
         .order_by("code", "pk")
     )
 
@@ -234,7 +244,7 @@ def feedback_cases(
                 )
             )
         )
-    return items.select_related("agency").order_by("received_at", "pk")
+    return items.select_related(*FEEDBACK_RELATED).order_by("received_at", "pk")
 
 
 DESCRIPTIONS = {
@@ -256,7 +266,7 @@ def _model(kind: str):
     return {
         DOSSIER: (
             Dossier,
-            ("procedure_version", "receiving_agency", "current_step"),
+            DOSSIER_RELATED,
             ("received_at", "pk"),
         ),
         PROCEDURE: (Procedure, ("current_version__implementing_agency",), ("code", "pk")),
@@ -265,7 +275,7 @@ def _model(kind: str):
             ("task__agency", "ministry_decision", "procedure"),
             ("task__chairman_decision_date", "pk"),
         ),
-        FEEDBACK: (Feedback, ("agency",), ("received_at", "pk")),
+        FEEDBACK: (Feedback, FEEDBACK_RELATED, ("received_at", "pk")),
     }[kind]
 
 

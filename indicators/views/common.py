@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,18 @@ from ..models import Display, PeriodKind, ReportPeriod
 from ..selectors import Scope
 
 DISPLAYS = {"6": Display.SIX_GROUPS, "5": Display.FIVE_GROUPS}
+# URL names of a staff dossier page, first found wins (none: codes are not linked).
+DOSSIER_PAGES = ("processing:dossier",)
+
+
+def dossier_url(pk: int) -> str | None:
+    """The staff page of a dossier, where the project has one."""
+    for name in DOSSIER_PAGES:
+        try:
+            return reverse(name, args=[pk])
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def staff_scope(request: HttpRequest) -> Scope:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import exports, selectors
-from ..models import ACTIVE_RUN_STATUSES, Display, RecomputeRun, ReportPeriod
+from ..explanations import explain, rows_explain, stored_row, sync_factor_of
+from ..models import ACTIVE_RUN_STATUSES, Display, IndicatorResult, RecomputeRun, ReportPeriod
 from ..selectors import Dashboard, UnitReport
 from .common import (
     can_publish,
@@ -58,12 +59,30 @@ def _chart_data(data: Dashboard) -> dict[str, Any]:
     }
 
 
+def _explain_weakest(data: Dashboard) -> None:
+    """Why the headline unit lost points; 3.3's sync factor read from its stored 1.4
+    result (the five weakest rows rarely include 1.4 itself). Always one query, so
+    the page's count does not depend on which criteria are weakest."""
+    factor = None
+    if data.headline is not None:
+        # agency_id=None is the province's own row (IS NULL).
+        stored = IndicatorResult.objects.filter(
+            period=data.period, criterion_code="1.4", agency_id=data.headline.agency_id
+        ).first()
+        if stored is not None:
+            factor = sync_factor_of([stored_row(stored)])
+    for row in data.weakest:
+        row.explained = explain(row, data.scheme.criteria.get(row.code), factor)
+
+
 def _dashboard_data(request: HttpRequest):
     scope = staff_scope(request)
     periods = selectors.periods_available()
     period, missing = chosen_period(request, periods)
     display = chosen_display(request)
     data = selectors.dashboard(scope, period, display, periods) if period else None
+    if data is not None:
+        _explain_weakest(data)
     return scope, periods, period, missing, data
 
 
@@ -133,6 +152,7 @@ def _unit_report(request: HttpRequest, agency_id: int | None) -> tuple[UnitRepor
     )
     if report is None:
         raise Http404(_("Chưa có số liệu của đơn vị trong kỳ này."))
+    rows_explain(report.rows, report.scheme.criteria)
     return report, period
 
 

@@ -6,30 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tthc_portal.agencies.models import Agency
 
 from .. import selectors
+from ..explanations import explanation_for, rows_explain
 from ..services import IndicatorError
 from ..services.drilldown import criterion_cases
-from .common import chosen_display, chosen_period, query, staff_scope
+from .common import chosen_display, chosen_period, dossier_url, query, staff_scope
 
 PAGE_SIZE = 25
-# URL names of a staff dossier page, first found wins (none: codes are not linked).
-DOSSIER_PAGES = ("processing:dossier",)
-
-
-def _dossier_url(pk: int) -> str | None:
-    """The staff page of a dossier, where the project has one."""
-    for name in DOSSIER_PAGES:
-        try:
-            return reverse(name, args=[pk])
-        except NoReverseMatch:
-            continue
-    return None
 
 
 @login_required
@@ -48,20 +36,21 @@ def cases(request: HttpRequest, code: str, agency_id: int | None = None) -> Http
     except IndicatorError as error:
         raise Http404(error.message) from None
     scheme = selectors.scheme_for(period.rule_set_id)
-    row = next(
-        (r for r in selectors.criterion_rows(scheme, period, agency_id) if r.code == code), None
-    )
+    # All rows are explained: 3.3's sync factor is read from the 1.4 row.
+    rows = rows_explain(selectors.criterion_rows(scheme, period, agency_id), scheme.criteria)
+    row = next((r for r in rows if r.code == code), None)
     page = Paginator(found.queryset, PAGE_SIZE).get_page(request.GET.get("trang"))
     items = list(page.object_list)
     if found.kind == "dossier":
         for item in items:
-            item.staff_url = _dossier_url(item.pk)
+            item.staff_url = dossier_url(item.pk)
     return render(
         request,
         "indicators/cases.html",
         {
             "found": found,
             "row": row,
+            "explanation": row.explained.text if row else explanation_for(code),
             "unit_name": agency.name if agency else _("Toàn tỉnh"),
             "agency_id": agency_id,
             "period": period,
