@@ -52,6 +52,8 @@ ACCESS: dict[str, str] = {
     "web:dashboard": SIGNED_IN,
     "web:healthz": PUBLIC,
     "web:readyz": PUBLIC,
+    "notifications:inbox": STAFF,
+    "notifications:mark_read": STAFF,
     "web:metrics": MACHINE,  # Prometheus, from TTHC_METRICS_ALLOWED only
     # integration clients (OAuth2 client credentials) and their administration
     "api_clients:token": MACHINE,

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tthc_portal.web.context_processors.navigation",
+                "tthc_portal.notifications.context_processors.staff_notices",
             ],
         },
     },
@@ -326,6 +327,18 @@ TTHC = {
     # expected: the calendar page and `check --deploy` warn while it is missing
     # (dossiers received in December fall due in January).
     "CALENDAR_NEXT_YEAR_FROM": os.environ.get("TTHC_CALENDAR_NEXT_YEAR_FROM", "11-01"),
+    # Decree 309/2026 Art. 18(2): a dossier received in person is transferred the same
+    # working day, or at the start of the next one when received after this time.
+    "DESK_TRANSFER_CUTOFF": os.environ.get("TTHC_DESK_TRANSFER_CUTOFF", "15:00"),
+    # Channels whose desk step follows that rule (online and postal: unconfirmed).
+    "DESK_TRANSFER_CHANNELS": [
+        c.strip()
+        for c in os.environ.get("TTHC_DESK_TRANSFER_CHANNELS", "in_person").split(",")
+        if c.strip()
+    ],
+    # SMS with Vietnamese accents (Unicode, ~70 characters a segment); off: the
+    # gateway sends plain ASCII (GSM-7, 160 a segment), whatever the template says.
+    "SMS_ACCENTS": os.environ.get("TTHC_SMS_ACCENTS", "1").lower() not in ("0", "false", "off"),
     # Who may read /metrics (Prometheus): comma-separated networks.
     "METRICS_ALLOWED": os.environ.get("TTHC_METRICS_ALLOWED", "127.0.0.1/32,::1/128"),
     # A one-time rating link sent when the result is returned expires after this.
