@@ -2,7 +2,7 @@
 
 For each criterion code: what it measures, its numerator and denominator in
 words, and what a unit can do to improve (indicators-766.md §3). ``explain``
-turns one stored result (``selectors.CriterionRow``) and its rule into the
+turns one stored result (``selectors_units.CriterionRow``) and its rule into the
 sentence saying why the unit lost points — "no data" (0/0) with the rule that
 then gives full or zero points, the 1.4 sync factor 3.3 is multiplied by, the
 average in days of 2.2 — so no page has to show a bare ratio.

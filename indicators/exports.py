@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from tthc_portal.tabular import XLSX_TYPE, csv_write, xlsx_bytes
 
-from .selectors import Column, Dashboard, UnitReport, UnitScore, period_dates
+from .selectors import Column, Dashboard, UnitScore, period_dates
+from .selectors_units import UnitReport
 from .services.periodic_report import HEADERS as PERIODIC_HEADERS
 from .services.periodic_report import PeriodicRow
 

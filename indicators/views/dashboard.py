@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 from .. import exports, selectors
 from ..explanations import explain, rows_explain, stored_row, sync_factor_of
 from ..models import ACTIVE_RUN_STATUSES, Display, IndicatorResult, RecomputeRun, ReportPeriod
-from ..selectors import Dashboard, UnitReport
+from ..selectors import Dashboard
+from ..selectors_units import UnitReport, unit_report
 from .common import (
     can_publish,
     chosen_display,
@@ -147,9 +148,7 @@ def _unit_report(request: HttpRequest, agency_id: int | None) -> tuple[UnitRepor
     period, _missing = chosen_period(request, periods)
     if agency_id is not None and agency_id not in scope.units:
         raise Http404
-    report = (
-        selectors.unit_report(scope, period, agency_id, chosen_display(request)) if period else None
-    )
+    report = unit_report(scope, period, agency_id, chosen_display(request)) if period else None
     if report is None:
         raise Http404(_("Chưa có số liệu của đơn vị trong kỳ này."))
     rows_explain(report.rows, report.scheme.criteria)

@@ -13,6 +13,7 @@ from tthc_portal.agencies.models import Agency
 
 from .. import selectors
 from ..explanations import explanation_for, rows_explain
+from ..selectors_units import criterion_rows
 from ..services import IndicatorError
 from ..services.drilldown import criterion_cases
 from .common import chosen_display, chosen_period, dossier_url, query, staff_scope
@@ -37,7 +38,7 @@ def cases(request: HttpRequest, code: str, agency_id: int | None = None) -> Http
         raise Http404(error.message) from None
     scheme = selectors.scheme_for(period.rule_set_id)
     # All rows are explained: 3.3's sync factor is read from the 1.4 row.
-    rows = rows_explain(selectors.criterion_rows(scheme, period, agency_id), scheme.criteria)
+    rows = rows_explain(criterion_rows(scheme, period, agency_id), scheme.criteria)
     row = next((r for r in rows if r.code == code), None)
     page = Paginator(found.queryset, PAGE_SIZE).get_page(request.GET.get("trang"))
     items = list(page.object_list)

@@ -20,7 +20,7 @@ from dossiers.models import DossierStep, Status
 from indicators import defaults
 from indicators.explanations import EXPLANATIONS, explain
 from indicators.models import Criterion, IndexRuleSet, IndicatorResult
-from indicators.selectors import CriterionRow
+from indicators.selectors_units import CriterionRow
 from indicators.services.periods import period_current, period_get_or_create, period_recompute
 from tests.factories import PASSWORD, UserFactory, make_staff
 from tests.indicators.conftest import at
