@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.core.exceptions import ImproperlyConfigured
+
 from tthc_portal.text import fold
 
 PHONE_KEY_DIGITS = 9
@@ -185,8 +187,10 @@ def install_triggers(schema_editor) -> None:
         _pg_install(schema_editor)
     elif vendor == "sqlite":
         _sqlite_install(schema_editor)
-    else:  # the project runs on these two only
-        raise NotImplementedError(f"search-key triggers for {vendor}")
+    else:  # the project supports these two databases only
+        raise ImproperlyConfigured(
+            f"The dossier search keys need PostgreSQL or SQLite, not {vendor}."
+        )
 
 
 def uninstall_triggers(schema_editor) -> None:
