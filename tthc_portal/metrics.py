@@ -33,6 +33,11 @@ class _Probe(Collector):
     def __init__(self, probe: Probe) -> None:
         self.probe = probe
 
+    def describe(self) -> Iterable[GaugeMetricFamily]:
+        # Registration asks for the metric names: answering from collect() would
+        # query the database at start-up (before the app is ready, or in a test).
+        return []
+
     def collect(self) -> Iterable[GaugeMetricFamily]:
         try:
             yield from self.probe()
