@@ -201,6 +201,30 @@ def _signin_sessions(users) -> None:
         SignInSession.objects.create(user=users[username], session_key=f"ma-tran-{username}")
 
 
+def _floor_rows(users) -> None:
+    """A booking (owned by citizen A) and an e-receipt per agency that took a payment."""
+    from django.utils import timezone
+
+    from dossiers.models import Payment, PaymentStatus
+    from queueing.models import AppointmentSlot
+    from queueing.services.appointments import appointment_book
+    from receipts.demo import demo_receipts_setup
+    from receipts.models import PaymentMethod
+    from receipts.services.issue import receipt_request
+
+    slot = AppointmentSlot.objects.filter(day__gte=timezone.localdate()).order_by("day", "start")
+    if slot.exists():
+        appointment_book(person=users[CITIZEN_A], slot=slot.first())
+    # Nothing listens on port 9: the rows exist, the provider call just fails.
+    demo_receipts_setup("http://127.0.0.1:9")
+    seen: set[int] = set()
+    for payment in Payment.objects.filter(status=PaymentStatus.PAID).select_related("dossier"):
+        agency = payment.dossier.receiving_agency_id
+        if agency not in seen:
+            seen.add(agency)
+            receipt_request(payment=payment, method=PaymentMethod.CASH)
+
+
 def world_build() -> World:
     from tests.factories import make_staff
     from tthc_portal.agencies.models import Agency
@@ -218,4 +242,5 @@ def world_build() -> World:
     _sync_rows(agencies)
     _api_client(users, agencies)
     _signin_sessions(users)
+    _floor_rows(users)
     return World(users=users, agencies=agencies, consulted_dossier=consulted, extra=health)
