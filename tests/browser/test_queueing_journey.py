@@ -14,7 +14,7 @@ from queueing.services.tickets import ticket_call_next, ticket_transition
 from tests.browser.test_smoke_roles import assert_no_console_errors
 from tests.queueing.helpers import make_centre
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_kiosk_ticket_and_live_display(

@@ -3,14 +3,13 @@ on one dossier resolve to exactly one winner."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import connection
 
 from dossiers.models import Dossier, Status, StatusHistory
 from dossiers.services import DossierError
@@ -20,6 +19,7 @@ from dossiers.services.reception import (
     dossier_request_completion,
 )
 from tests.dossiers.test_reception import submitted
+from tests.support.concurrency import run_together
 
 # serialized_rollback: an earlier live-server test may have flushed the data
 # migrations created (permissions, reference rows); restore them first.
@@ -28,28 +28,6 @@ pytestmark = [
     pytest.mark.postgres,
 ]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def run_together(jobs):
-    """Start every job at the same instant, each in its own thread/connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = ("ok", job())
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_twenty_parallel_receptions_get_consecutive_distinct_codes(

@@ -27,7 +27,7 @@ from tthc_portal.web.models import SubmittedForm
 # Transactional: each thread's connection must see the committed rows. The
 # demo province is seeded by the fixtures (seed_reference_data included).
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.postgres,
 ]
 

@@ -15,7 +15,10 @@ from tests.queueing.appointment_helpers import make_slots
 from tests.queueing.helpers import at, make_centre
 from tests.queueing.test_call_next_concurrency import run_together
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.postgres,
+]
 
 
 def test_parallel_bookings_stop_at_the_daily_limit(require_postgres):

@@ -3,44 +3,18 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from queueing.models import Counter, Ticket, TicketStatus
 from queueing.services.tickets import ticket_call_next, ticket_issue
 from tests.queueing.helpers import at, make_centre
+from tests.support.concurrency import run_together
 
-# No serialized_rollback: restoring the serialised rows would UPDATE the audit
-# events written by data migrations, which the append-only trigger refuses when
-# this is the first transactional test of the run. make_centre re-seeds what
-# the queue needs after an earlier flush.
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.postgres,
 ]
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = ("ok", job())
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_parallel_next_calls_get_distinct_tickets(require_postgres):

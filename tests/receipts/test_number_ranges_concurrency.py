@@ -4,46 +4,22 @@ range; ranges of two points never overlap; an exhausted range refuses."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from receipts.models import ReceiptSeries
 from receipts.services import ReceiptError, number_take
 from tests.factories import AgencyFactory
 from tests.receipts.helpers import provider_target, receipt_series
+from tests.support.concurrency import run_together
 
-# No serialized_rollback: restoring serialised rows would UPDATE audit events, which
-# the append-only trigger refuses; these tests need nothing seeded.
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.postgres,
 ]
-
-
-def run_together(jobs):
-    """Start every job at the same instant, each in its own thread and connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = ("ok", job())
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def take(series_id: int) -> int:

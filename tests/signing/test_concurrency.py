@@ -3,12 +3,10 @@ agency, whoever gets there first."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 
 from tests.factories import AgencyFactory
+from tests.support.concurrency import run_together
 from tthc_portal.audit.models import AuditEvent
 from tthc_portal.signing.models import AgencyCertificate, CertificateAuthority
 from tthc_portal.signing.services import agency_certificate_issue, ca_ensure_root
@@ -17,28 +15,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.postgres,
 ]
-
-
-def run_together(jobs):
-    """Start every job at the same instant, each in its own thread/connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = ("ok", job())
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_parallel_root_creation_makes_one_root(require_postgres):

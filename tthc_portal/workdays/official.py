@@ -116,17 +116,20 @@ def calendar_install_official(
             entries=entries,
             kept=result.kept,
         )
-        audit_record(
-            actor=None,
-            action="calendar.official_install",
-            target=release,
-            after={
-                "file": path.name,
-                "created": result.created,
-                "updated": result.updated,
-                "kept": result.kept,
-            },
-        )
+        # The first installation is part of creating the database (like the
+        # migrations themselves); a later release changes live data: audited.
+        if previous is not None:
+            audit_record(
+                actor=None,
+                action="calendar.official_install",
+                target=release,
+                after={
+                    "file": path.name,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "kept": result.kept,
+                },
+            )
     result.installed = True
     if result.kept:
         logger.warning(
