@@ -62,7 +62,15 @@ def test_pakn_journey_and_kiosk_rating(
     citizen.get_by_role("button", name="Gửi phản ánh, kiến nghị").click()
     # Neither an email nor a postal address: refused with the reason, input kept.
     expect(citizen.get_by_role("alert").first).to_be_visible()
-    expect(citizen.get_by_text("Vui lòng nhập thư điện tử hoặc địa chỉ nhận thư")).to_be_visible()
+    # One focused summary at the top of the form links to the field with its error.
+    summary = citizen.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(
+        summary.get_by_role("link", name=re.compile("Vui lòng nhập thư điện tử"))
+    ).to_be_visible()
+    expect(citizen.locator("#id_submitter_email_error")).to_contain_text(
+        "Vui lòng nhập thư điện tử hoặc địa chỉ nhận thư"
+    )
     expect(citizen.get_by_label("Tiêu đề")).to_have_value(TITLE)
     shoot(citizen, "pakn-form-error-phone")
     citizen.get_by_label("Thư điện tử").fill("hanh.trinh@example.vn")
