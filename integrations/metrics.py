@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Min
 from prometheus_client.core import GaugeMetricFamily
 
-from tthc_portal.metrics import age_seconds
+from tthc_portal.metrics import backlog_families
 
 from .models import EventStatus, SyncEvent
 
@@ -18,16 +18,10 @@ def sync_backlog() -> Iterable[GaugeMetricFamily]:
         .values("target__code")
         .annotate(n=Count("pk"), oldest=Min("created_at"))
     )
-    backlog = GaugeMetricFamily(
-        "tthc_sync_backlog", "National sync events not yet acknowledged", labels=["target"]
+    return backlog_families(
+        rows,
+        prefix="tthc_sync",
+        label="target",
+        what="Sync events",
+        key="target__code",
     )
-    oldest = GaugeMetricFamily(
-        "tthc_sync_oldest_age_seconds",
-        "Age of the oldest unacknowledged sync event",
-        labels=["target"],
-    )
-    for row in rows:
-        backlog.add_metric([row["target__code"]], row["n"])
-        oldest.add_metric([row["target__code"]], age_seconds(row["oldest"]))
-    yield backlog
-    yield oldest

@@ -57,25 +57,31 @@ def age_seconds(oldest: datetime | None) -> float:
     return max((timezone.now() - oldest).total_seconds(), 0.0) if oldest else 0.0
 
 
+def backlog_families(
+    rows: Iterable[dict], *, prefix: str, label: str, what: str, key: str = ""
+) -> Iterable[GaugeMetricFamily]:
+    """``<prefix>_backlog`` and ``<prefix>_oldest_age_seconds`` from rows of
+    ``{key: …, "n": count, "oldest": datetime}`` (one aggregate query; ``key``
+    defaults to the label's name)."""
+    key = key or label
+    backlog = GaugeMetricFamily(f"{prefix}_backlog", f"{what} not yet done", labels=[label])
+    oldest = GaugeMetricFamily(
+        f"{prefix}_oldest_age_seconds", f"Age of the oldest {what.lower()} not yet done",
+        labels=[label],
+    )  # fmt: skip
+    for row in rows:
+        backlog.add_metric([row[key]], row["n"])
+        oldest.add_metric([row[key]], age_seconds(row["oldest"]))
+    return [backlog, oldest]
+
+
 def outbox_backlog() -> Iterable[GaugeMetricFamily]:
     rows = (
         OutboxMessage.objects.filter(status__in=["pending", "failed", "sending"])
         .values("channel")
         .annotate(n=Count("pk"), oldest=Min("created_at"))
     )
-    backlog = GaugeMetricFamily(
-        "tthc_outbox_backlog", "Notifications not yet delivered", labels=["channel"]
-    )
-    oldest = GaugeMetricFamily(
-        "tthc_outbox_oldest_age_seconds",
-        "Age of the oldest undelivered notification",
-        labels=["channel"],
-    )
-    for row in rows:
-        backlog.add_metric([row["channel"]], row["n"])
-        oldest.add_metric([row["channel"]], age_seconds(row["oldest"]))
-    yield backlog
-    yield oldest
+    return backlog_families(rows, prefix="tthc_outbox", label="channel", what="Notifications")
 
 
 def _allowed(request: HttpRequest) -> bool:
