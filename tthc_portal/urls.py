@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("integrations.urls")),
     path("", include("queueing.urls")),
     path("", include("receipts.urls")),
+    path("", include("records.urls")),
     path("ket-noi/", include("tthc_portal.api_clients.urls")),
     path("thong-bao/", include("tthc_portal.notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "integrations",
     "queueing",
     "receipts",
+    "records",
     # site composition above the domain apps (demo province, synthetic data command)
     "portal_site",
     "django_prometheus",
