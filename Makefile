@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install messages lint format bench ci clean totp
+.PHONY: run test install messages lint format bench loadtest ci clean totp
 
 $(BIN)/.installed: pyproject.toml
 	@scripts/ensure-system-deps
@@ -46,6 +46,10 @@ totp: install
 
 bench: messages
 	$(BIN)/python -m benchmarks
+
+# Locust against gunicorn + PostgreSQL + Redis + a worker (scripts/loadtest for the knobs).
+loadtest: messages
+	scripts/loadtest
 
 ci:
 	bash .ci/run
