@@ -17,7 +17,8 @@ from itertools import count
 
 from locust import HttpUser, between, constant, task
 
-PLAN = json.load(open(os.environ.get("LOADTEST_PLAN", "var/loadtest/plan.json"), encoding="utf-8"))
+with open(os.environ.get("LOADTEST_PLAN", "var/loadtest/plan.json"), encoding="utf-8") as _plan:
+    PLAN = json.load(_plan)
 THINK = float(os.environ.get("LOADTEST_THINK_SECONDS", "1"))
 _desk_slots = count()
 _citizen_slots = count()
@@ -48,8 +49,9 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = {k: (v or "") for k, v in attrs}
         if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "fields": {}, "files": [],
-                               "submits": []})  # fmt: skip
+            self.forms.append(
+                {"action": a.get("action", ""), "fields": {}, "files": [], "submits": []}
+            )
             return
         if not self.forms:
             return
@@ -127,8 +129,9 @@ class CatalogueVisitor(HttpUser):
 
     @task(3)
     def search(self) -> None:
-        self.client.get("/thu-tuc/", params={"q": random.choice(PLAN["search_terms"])},
-                        name="catalogue search")  # fmt: skip
+        self.client.get(
+            "/thu-tuc/", params={"q": random.choice(PLAN["search_terms"])}, name="catalogue search"
+        )
 
     @task(4)
     def procedure(self) -> None:
@@ -171,16 +174,24 @@ class OnlineSubmitter(_SignedIn):
         for upload in [f for f in forms_of(draft.text) if f["files"]]:
             if "/tai-len/" not in upload["action"]:
                 continue
-            self.client.post(upload["action"], data=upload["fields"],
-                             files={upload["files"][0]: ("don.pdf", PDF, "application/pdf")},
-                             name="submission: upload a paper (PDF)")  # fmt: skip
+            self.client.post(
+                upload["action"],
+                data=upload["fields"],
+                files={upload["files"][0]: ("don.pdf", PDF, "application/pdf")},
+                name="submission: upload a paper (PDF)",
+            )
         page = self.client.get(draft.url, name="submission: draft page")
-        main = next((f for f in forms_of(page.text)
-                     if any(v == "submit" for _n, v in f["submits"])), None)  # fmt: skip
+        main = next(
+            (f for f in forms_of(page.text) if any(v == "submit" for _n, v in f["submits"])), None
+        )
         if main is None:
             return
-        with self.client.post(draft.url, data={**main["fields"], "action": "submit"},
-                              name="submission: submit", catch_response=True) as response:  # fmt: skip
+        with self.client.post(
+            draft.url,
+            data={**main["fields"], "action": "submit"},
+            name="submission: submit",
+            catch_response=True,
+        ) as response:
             if "/soan/" in response.url:
                 response.failure("submission refused (still on the draft page)")
 
@@ -208,8 +219,9 @@ class DeskOfficer(_SignedIn):
         form = next((f for f in forms_of(page.text) if f["action"].endswith("/tiep-nhan/")), None)
         if form is None:
             return
-        with self.client.post(form["action"], data=form["fields"], name="desk receive",
-                              catch_response=True) as response:  # fmt: skip
+        with self.client.post(
+            form["action"], data=form["fields"], name="desk receive", catch_response=True
+        ) as response:
             if "Đã tiếp nhận hồ sơ" not in response.text:
                 response.failure("not received")
 

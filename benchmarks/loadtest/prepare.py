@@ -23,8 +23,16 @@ SPECIALISTS = 12
 HEADS = 6
 DESK_UNITS = 6
 DASHBOARD_USERS = 2
-SEARCH_TERMS = ["khai sinh", "ho kinh doanh", "đăng ký kết hôn", "cấp phép xây dựng",
-                "lý lịch tư pháp", "đất đai", "giấy phép lái xe", "thành lập doanh nghiệp"]  # fmt: skip
+SEARCH_TERMS = [
+    "khai sinh",
+    "ho kinh doanh",
+    "đăng ký kết hôn",
+    "cấp phép xây dựng",
+    "lý lịch tư pháp",
+    "đất đai",
+    "giấy phép lái xe",
+    "thành lập doanh nghiệp",
+]
 
 
 def _session(user, *, staff: bool) -> str:
@@ -46,9 +54,13 @@ def _session(user, *, staff: bool) -> str:
             device = TOTPDevice.objects.create(user=user, name="loadtest", confirmed=True)
         store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     else:
-        store[ASSURANCE_KEY] = {"vneid_verified": True, "assurance_level": "2",
-                                "subject": user.username, "national_account_id": "",
-                                "id_token": ""}  # fmt: skip
+        store[ASSURANCE_KEY] = {
+            "vneid_verified": True,
+            "assurance_level": "2",
+            "subject": user.username,
+            "national_account_id": "",
+            "id_token": "",
+        }
     store.create()
     return store.session_key
 
@@ -68,7 +80,7 @@ def _citizens() -> list:
                 "full_name": f"Công dân thử tải {n + 1}",
                 "phone": f"09{n:08d}",
                 "address": "Số 1 đường Thử Tải, phường Phố Hiến",
-            },  # fmt: skip
+            },
         )
         users.append(user)
     return users
@@ -94,14 +106,21 @@ def _desk_queues() -> list[tuple[Any, list[int]]]:
     from tthc_portal.agencies.models import Agency
     from tthc_portal.agencies.selectors import staff_with_role
 
-    busiest = (Dossier.objects.filter(status=Status.SUBMITTED).values("receiving_agency")
-               .annotate(n=Count("pk")).order_by("-n")[:DESK_UNITS])  # fmt: skip
+    busiest = (
+        Dossier.objects.filter(status=Status.SUBMITTED)
+        .values("receiving_agency")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:DESK_UNITS]
+    )
     queues = []
     for row in busiest:
         agency = Agency.objects.get(pk=row["receiving_agency"])
         officers = list(staff_with_role(agency, Role.DESK_OFFICER).order_by("pk")[:2])
-        waiting = list(Dossier.objects.filter(status=Status.SUBMITTED, receiving_agency=agency)
-                       .order_by("pk").values_list("pk", flat=True)[:2000])  # fmt: skip
+        waiting = list(
+            Dossier.objects.filter(status=Status.SUBMITTED, receiving_agency=agency)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2000]
+        )
         for index, officer in enumerate(officers):
             queues.append((officer, waiting[index :: len(officers)]))
     return queues
@@ -118,17 +137,31 @@ def main(out: str) -> None:
     from tthc_portal.agencies.selectors import staff_with_role
 
     open_steps = DossierStep.objects.filter(completed_at__isnull=True)
-    specialists = [row["assignee"] for row in open_steps.filter(role=Role.SPECIALIST)
-                   .values("assignee").annotate(n=Count("pk")).order_by("-n")[:SPECIALISTS]]  # fmt: skip
-    units = [row["agency"] for row in open_steps.values("agency").annotate(n=Count("pk"))
-             .order_by("-n")[:HEADS]]  # fmt: skip
-    heads = [staff_with_role(Agency.objects.get(pk=unit), Role.DEPARTMENT_HEAD).first()
-             for unit in units]  # fmt: skip
+    specialists = [
+        row["assignee"]
+        for row in open_steps.filter(role=Role.SPECIALIST)
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:SPECIALISTS]
+    ]
+    units = [
+        row["agency"]
+        for row in open_steps.values("agency").annotate(n=Count("pk")).order_by("-n")[:HEADS]
+    ]
+    heads = [
+        staff_with_role(Agency.objects.get(pk=unit), Role.DEPARTMENT_HEAD).first() for unit in units
+    ]
     from django.contrib.auth import get_user_model
 
     model = get_user_model()
-    dashboard = list(model.objects.filter(kind="staff", memberships__role=Role.PROVINCIAL_STAFF)
-                     .distinct()[:DASHBOARD_USERS]) or [h for h in heads if h][:DASHBOARD_USERS]  # fmt: skip
+    dashboard = (
+        list(
+            model.objects.filter(kind="staff", memberships__role=Role.PROVINCIAL_STAFF).distinct()[
+                :DASHBOARD_USERS
+            ]
+        )
+        or [h for h in heads if h][:DASHBOARD_USERS]
+    )
     plan = {
         "specialists": [_session(u, staff=True) for u in model.objects.filter(pk__in=specialists)],
         "heads": [_session(u, staff=True) for u in heads if u is not None],
@@ -137,14 +170,14 @@ def main(out: str) -> None:
             {"session": _session(officer, staff=True), "dossiers": waiting}
             for officer, waiting in _desk_queues()
             if waiting
-        ],  # fmt: skip
+        ],
         "citizens": [_session(u, staff=False) for u in _citizens()],
         "online_procedures": _online_procedures(),
         "procedures": list(
             Procedure.objects.filter(current_version__isnull=False)
             .order_by("?")
             .values_list("pk", flat=True)[:500]
-        ),  # fmt: skip
+        ),
         "lookup_tokens": list(
             Dossier.objects.order_by("?").values_list("lookup_token", flat=True)[:500]
         ),
@@ -152,10 +185,11 @@ def main(out: str) -> None:
     }
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(plan, handle)
+    waiting = sum(len(desk["dossiers"]) for desk in plan["desk"])
     print(
         f"plan: {len(plan['specialists'])} specialists, {len(plan['heads'])} heads, "
-        f"{len(plan['desk'])} desk officers ({sum(len(d['dossiers']) for d in plan['desk'])} waiting "
-        f"dossiers), {len(plan['citizens'])} citizens, {len(plan['online_procedures'])} online "
+        f"{len(plan['desk'])} desk officers ({waiting} waiting dossiers), "
+        f"{len(plan['citizens'])} citizens, {len(plan['online_procedures'])} online "
         f"procedures, {len(plan['dashboard'])} dashboard users"
     )
 
