@@ -12,10 +12,11 @@ import io
 import json
 import os
 import random
-from html.parser import HTMLParser
 from itertools import count
 
 from locust import HttpUser, between, constant, task
+
+from benchmarks.loadtest.forms import forms_of
 
 with open(os.environ.get("LOADTEST_PLAN", "var/loadtest/plan.json"), encoding="utf-8") as _plan:
     PLAN = json.load(_plan)
@@ -35,66 +36,7 @@ def _pdf() -> bytes:
 
 
 PDF = _pdf()
-
-
-class _Forms(HTMLParser):
-    """Every <form> of a page with the values a browser would send."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {k: (v or "") for k, v in attrs}
-        if tag == "form":
-            self.forms.append(
-                {"action": a.get("action", ""), "fields": {}, "files": [], "submits": []}
-            )
-            return
-        if not self.forms:
-            return
-        fields = self.forms[-1]["fields"]
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind == "file":
-                self.forms[-1]["files"].append(name)
-            elif kind in ("submit", "button"):
-                self.forms[-1]["submits"].append((name, a.get("value", "")))
-            elif kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    fields[name] = a.get("value", "on")
-            else:
-                fields.setdefault(name, a.get("value", ""))
-        elif tag == "button" and name:
-            self.forms[-1]["submits"].append((name, a.get("value", "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select:
-            value = a.get("value", "")
-            if "selected" in a or (value and not fields.get(self._select)):
-                fields[self._select] = value
-        elif tag == "textarea" and name:
-            self._textarea = name
-            fields.setdefault(name, "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea and self.forms:
-            self.forms[-1]["fields"][self._textarea] += data
-
-
-def forms_of(html: str) -> list[dict]:
-    parser = _Forms()
-    parser.feed(html)
-    return parser.forms
+FILLED = {"request_content": "Đề nghị giải quyết theo quy định.", "note": ""}
 
 
 class _SignedIn(HttpUser):
@@ -165,7 +107,7 @@ class OnlineSubmitter(_SignedIn):
         procedure = random.choice(PLAN["online_procedures"])
         start = f"/ho-so/nop/{procedure}/"
         page = self.client.get(start, name="submission: start page")
-        form = next((f for f in forms_of(page.text) if "csrfmiddlewaretoken" in f["fields"]), None)
+        form = next((f for f in forms_of(page.text) if f["action"] in ("", start)), None)
         if form is None:
             return
         draft = self.client.post(start, data=form["fields"], name="submission: create draft")
@@ -181,14 +123,14 @@ class OnlineSubmitter(_SignedIn):
                 name="submission: upload a paper (PDF)",
             )
         page = self.client.get(draft.url, name="submission: draft page")
-        main = next(
-            (f for f in forms_of(page.text) if any(v == "submit" for _n, v in f["submits"])), None
-        )
+        main = next((f for f in forms_of(page.text) if f["action"].endswith("/soan/")), None)
         if main is None:
             return
+        # What a citizen types where the e-form has no default.
+        fields = {name: value or FILLED.get(name, value) for name, value in main["fields"].items()}
         with self.client.post(
             draft.url,
-            data={**main["fields"], "action": "submit"},
+            data={**fields, "action": "submit"},
             name="submission: submit",
             catch_response=True,
         ) as response:

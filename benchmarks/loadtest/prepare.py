@@ -36,7 +36,6 @@ SEARCH_TERMS = [
 
 
 def _session(user, *, staff: bool) -> str:
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -46,7 +45,8 @@ def _session(user, *, staff: bool) -> str:
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend a password or national sign-in records (axes only guards).
+    store[BACKEND_SESSION_KEY] = "tthc_portal.accounts.backends.IdentifierBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if staff:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
