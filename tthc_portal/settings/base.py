@@ -342,6 +342,23 @@ TTHC = {
     "SMS_ACCENTS": os.environ.get("TTHC_SMS_ACCENTS", "1").lower() not in ("0", "false", "off"),
     # Who may read /metrics (Prometheus): comma-separated networks.
     "METRICS_ALLOWED": os.environ.get("TTHC_METRICS_ALLOWED", "127.0.0.1/32,::1/128"),
+    # Months each partitioned table keeps online before its old months are
+    # archived (gzip'd CSV + SHA-256) and dropped; a table not named keeps all.
+    # "table=months,…". The sync log's 24 months is UNCONFIRMED (the province's
+    # archive rules decide); audit events and status history are kept.
+    "PARTITION_RETENTION_MONTHS": {
+        table: int(months)
+        for table, _sep, months in (
+            item.partition("=")
+            for item in os.environ.get(
+                "TTHC_PARTITION_RETENTION", "integrations_syncattempt=24"
+            ).split(",")
+            if item.strip()
+        )
+    },
+    "PARTITION_ARCHIVE_DIR": os.environ.get(
+        "TTHC_PARTITION_ARCHIVE_DIR", str(VAR_DIR / "partition-archive")
+    ),
     # A one-time rating link sent when the result is returned expires after this.
     "RATING_LINK_DAYS": int(os.environ.get("TTHC_RATING_LINK_DAYS", "30")),
     # Queue tickets at the kiosk: per browser session and per address (abuse).

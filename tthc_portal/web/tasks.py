@@ -9,3 +9,24 @@ def submissions_purge() -> int:
     from .idempotency import submissions_purge as purge
 
     return purge()
+
+
+@shared_task(name="tthc_portal.web.tasks.partitions_maintain")
+def partitions_maintain() -> dict:
+    """Daily: next months' partitions created ahead; months past their retention
+    archived (PostgreSQL; nothing to do on SQLite)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from tthc_portal.partitioning import partitions_archive, partitions_ensure
+
+    today = timezone.localdate()
+    created = partitions_ensure(today=today)
+    archived = partitions_archive(
+        today=today,
+        retention_months=settings.TTHC["PARTITION_RETENTION_MONTHS"],
+        into=Path(settings.TTHC["PARTITION_ARCHIVE_DIR"]),
+    )
+    return {"created": created, "archived": [path.name for path in archived]}
