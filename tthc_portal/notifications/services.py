@@ -299,3 +299,28 @@ def staff_notices_mark_read(user, notice_ids: list[int] | None = None) -> int:
     if notice_ids is not None:
         unread = unread.filter(pk__in=notice_ids)
     return unread.update(read_at=timezone.now())
+
+
+def notifications_purge(*, now=None, batch: int = 10_000) -> dict[str, int]:
+    """Delete delivered (or given-up) outbox messages and read staff notices
+    past their retention, in batches so no one transaction holds many locks.
+
+    The outbox and the notices are work tables, not records: each keeps a
+    unique dedupe key, so they are not partitioned by month like the history
+    tables (a unique index on a partitioned table must include the month, which
+    would let the same event through twice); old rows are removed instead.
+    The dossier's status history and the audit log keep what happened."""
+    from .models import StaffNotice
+
+    now = now or timezone.now()
+    days = settings.TTHC["NOTIFICATION_RETENTION_DAYS"]
+    cutoff = now - timedelta(days=days)
+    outbox = OutboxMessage.objects.filter(
+        status__in=[OutboxStatus.SENT, OutboxStatus.DEAD], created_at__lt=cutoff
+    )
+    notices = StaffNotice.objects.filter(read_at__isnull=False, created_at__lt=cutoff)
+    removed = {"outbox": 0, "staff_notices": 0}
+    for key, rows in (("outbox", outbox), ("staff_notices", notices)):
+        while ids := list(rows.values_list("pk", flat=True)[:batch]):
+            removed[key] += rows.model.objects.filter(pk__in=ids).delete()[0]
+    return removed

@@ -23,3 +23,9 @@ def outbox_flush() -> int:
     for message_id in ids:
         services.outbox_deliver(message_id)
     return len(ids)
+
+
+@shared_task(name="tthc_portal.notifications.tasks.notifications_purge")
+def notifications_purge() -> dict[str, int]:
+    """Nightly: delivered messages and read notices past their retention."""
+    return services.notifications_purge()

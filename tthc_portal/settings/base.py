@@ -356,6 +356,9 @@ TTHC = {
             if item.strip()
         )
     },
+    # Delivered outbox messages and read staff notices are deleted after this
+    # many days (work tables; history and audit keep what happened).
+    "NOTIFICATION_RETENTION_DAYS": int(os.environ.get("TTHC_NOTIFICATION_RETENTION_DAYS", "90")),
     "PARTITION_ARCHIVE_DIR": os.environ.get(
         "TTHC_PARTITION_ARCHIVE_DIR", str(VAR_DIR / "partition-archive")
     ),
