@@ -1,5 +1,9 @@
 # Production image: gunicorn serves the portal, the same image runs the Celery
-# worker and beat (see docker-compose.yml).
+# workers (one service per queue) and beat (see docker-compose.yml).
+#
+# Stateless: static files are built into the image (whitenoise serves them), so
+# any number of web replicas run from it with no shared volume; /app/var is
+# each container's own scratch space (beat's schedule file), never shared.
 #
 #   docker build -t tthc-portal .
 #   docker run -e SECRET_KEY=... -e DATABASE_URL=... -e REDIS_URL=... tthc-portal

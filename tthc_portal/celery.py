@@ -5,6 +5,8 @@ here so the schedule is reviewed with the code that runs it.
 """
 
 import os
+from fnmatch import fnmatchcase
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
@@ -34,11 +36,89 @@ def _log_task_finished(**kwargs) -> None:
     task_finished()
 
 
-# Papers (receipts, results) have their own queue, so a backlog of other jobs
-# never delays the PDF a citizen is waiting for. Every worker command
-# (scripts/run-dev, docker-compose.yml) must consume it: -Q celery,documents.
-DOCUMENTS_QUEUE = "documents"
-app.conf.task_routes = {"dossiers.tasks.document_render": {"queue": DOCUMENTS_QUEUE}}
+# --- Queues by kind -----------------------------------------------------------
+# Each kind of job has its own queue and its own workers (docker-compose.yml), so a
+# backlog of one kind (a national-hub outage, a nightly 766 run) never delays
+# another (the PDF a citizen waits for at the desk, an SMS). `make run` starts one
+# worker that consumes them all (scripts/run-dev).
+DEFAULT_QUEUE = "default"
+SYNC_QUEUE = "sync"  # national systems: DVCQG sync, inbound, catalogue, PayGov, figures
+DOCUMENTS_QUEUE = "documents"  # PDF render, signing, e-receipt issue
+NOTIFICATIONS_QUEUE = "notifications"  # SMS and e-mail sends
+INDICATORS_QUEUE = "indicators"  # 766 recomputations
+SWEEPS_QUEUE = "sweeps"  # beat housekeeping: deadlines, requeues, purges
+QUEUES = (
+    DEFAULT_QUEUE,
+    SYNC_QUEUE,
+    DOCUMENTS_QUEUE,
+    NOTIFICATIONS_QUEUE,
+    INDICATORS_QUEUE,
+    SWEEPS_QUEUE,
+)
+# Jobs published before queues by kind existed sit in Celery's "celery" queue;
+# the default workers drain it too (docker-compose.yml, scripts/run-dev).
+LEGACY_QUEUE = "celery"
+
+# Task name (fnmatch pattern) → queue; the first match wins, so exact names come
+# before their app's pattern. Every project task must match a rule
+# (tests/ops_queues/test_task_routing.py): a new task is classified, not left
+# to fall into "default" by accident.
+TASK_QUEUE_RULES: tuple[tuple[str, str], ...] = (
+    ("dossiers.tasks.document_render", DOCUMENTS_QUEUE),
+    ("receipts.tasks.receipt_issue", DOCUMENTS_QUEUE),
+    ("tthc_portal.notifications.tasks.outbox_send", NOTIFICATIONS_QUEUE),
+    ("tthc_portal.notifications.tasks.outbox_send_batch", NOTIFICATIONS_QUEUE),
+    ("queueing.tasks.appointment_reminders_send", NOTIFICATIONS_QUEUE),
+    # A holiday edit moves stored deadlines now, not at the next sweep.
+    ("dossiers.tasks.deadlines_recompute_for_days", DEFAULT_QUEUE),
+    ("integrations.tasks.*", SYNC_QUEUE),
+    ("indicators.tasks.recompute_runs_requeue", SWEEPS_QUEUE),
+    ("indicators.tasks.*", INDICATORS_QUEUE),
+    ("tthc_portal.notifications.tasks.outbox_flush", SWEEPS_QUEUE),
+    ("dossiers.tasks.deadlines_sweep", SWEEPS_QUEUE),
+    ("dossiers.tasks.documents_requeue", SWEEPS_QUEUE),
+    ("feedback.tasks.feedback_sweep", SWEEPS_QUEUE),
+    ("procedures.tasks.*", SWEEPS_QUEUE),
+    ("receipts.tasks.receipts_sweep", SWEEPS_QUEUE),
+    ("records.tasks.*", SWEEPS_QUEUE),  # retention and disposal runs
+    ("tthc_portal.web.tasks.submissions_purge", SWEEPS_QUEUE),
+    ("tthc_portal.web.tasks.partitions_maintain", SWEEPS_QUEUE),  # monthly partitions
+    ("tthc_portal.workdays.tasks.calendar_ensure_years", SWEEPS_QUEUE),
+    # Housekeeping by its name: purges and sweeps of any app.
+    ("*_purge", SWEEPS_QUEUE),
+    ("*_sweep", SWEEPS_QUEUE),
+)
+
+
+def queue_for_task(name: str) -> str | None:
+    """The queue a task is routed to, or None when no rule names it."""
+    for pattern, queue in TASK_QUEUE_RULES:
+        if fnmatchcase(name, pattern):
+            return queue
+    return None
+
+
+def route_task(name: str, args: Any, kwargs: Any, options: Any, task: Any = None, **kw: Any):
+    """Celery router: by task name. An explicit ``queue=`` in apply_async wins
+    (Celery merges the caller's options over the route)."""
+    queue = queue_for_task(name)
+    return {"queue": queue} if queue else None
+
+
+app.conf.task_default_queue = DEFAULT_QUEUE
+app.conf.task_routes = (route_task,)
+# Acknowledge after the job ran and re-queue it when its worker dies, one job
+# at a time per process (settings/base.py says so too; repeated here so the
+# guarantee does not depend on a settings module): every task is idempotent
+# (claims by compare-and-set), so a redelivered job finishes or finds it done.
+app.conf.task_acks_late = True
+app.conf.task_reject_on_worker_lost = True
+app.conf.worker_prefetch_multiplier = 1
+
+# Beat runs once: each beat process waits for a lock in Redis before it
+# schedules anything (tthc_portal/beat.py), so a second beat started by mistake
+# sends nothing twice.
+app.conf.beat_scheduler = "tthc_portal.beat:LockedScheduler"
 
 app.conf.beat_schedule = {
     # Safety net: messages whose after-commit dispatch was lost (broker down,
@@ -134,5 +214,14 @@ app.conf.beat_schedule = {
     "workdays-ensure-next-year": {
         "task": "tthc_portal.workdays.tasks.calendar_ensure_years",
         "schedule": crontab(hour=1, minute=5),
+    },
+    # PostgreSQL: next months' partitions ahead, months past retention archived.
+    "web-partitions-maintain": {
+        "task": "tthc_portal.web.tasks.partitions_maintain",
+        "schedule": crontab(hour=2, minute=20),
+    },
+    "notifications-purge": {
+        "task": "tthc_portal.notifications.tasks.notifications_purge",
+        "schedule": crontab(hour=3, minute=50),
     },
 }

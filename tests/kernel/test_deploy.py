@@ -18,7 +18,11 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "tthc.example.gov.vn"
-SERVICES = {"web", "worker", "beat", "postgres", "redis"}
+SERVICES = {
+    "web", "web2", "lb", "beat", "postgres", "redis", "worker-default", "worker-sync",
+    "worker-documents", "worker-notifications", "worker-indicators", "worker-sweeps",
+}  # fmt: skip
+APP_SERVICES = ("web", "web2", "worker-default", "worker-documents", "beat")
 # Subprocesses start from a minimal environment: a developer's shell or
 # another test (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the session)
 # must not change what the production settings do.
@@ -218,7 +222,7 @@ def test_docker_compose_config_is_valid(
     services = config["services"]
     assert set(services) >= SERVICES
 
-    for name in ("web", "worker", "beat"):
+    for name in APP_SERVICES:
         environment = services[name]["environment"]
         assert environment["DJANGO_SETTINGS_MODULE"] == "tthc_portal.settings.production"
         assert environment["DATABASE_URL"] == "postgres://tthc:tthc@postgres:5432/tthc"
@@ -226,11 +230,12 @@ def test_docker_compose_config_is_valid(
         assert environment["SECRET_KEY"] == strong_key
         assert environment["SECURE_SSL_REDIRECT"] == "true"
         assert "ALLOWED_HOSTS" in environment
-        assert any(volume.startswith("var:/app/var") for volume in services[name]["volumes"])
+        # Stateless: no shared var/ volume (tests/ops_queues/test_compose_stateless.py).
+        assert not any(str(volume).startswith("var:") for volume in services[name]["volumes"])
 
     assert "gunicorn" in services["web"]["command"]
     assert "tthc_portal.wsgi:application" in services["web"]["command"]
-    assert services["worker"]["command"][:4] == ["celery", "-A", "tthc_portal", "worker"]
+    assert services["worker-default"]["command"][:4] == ["celery", "-A", "tthc_portal", "worker"]
     beat = services["beat"]["command"]
     assert beat[:4] == ["celery", "-A", "tthc_portal", "beat"]
     assert beat[beat.index("-s") + 1] == "/app/var/celerybeat-schedule"
@@ -238,11 +243,11 @@ def test_docker_compose_config_is_valid(
     assert services["postgres"]["image"] == "postgres:16"
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
     assert services["redis"]["image"].startswith("redis:7")
-    assert {"postgres-data", "var"} <= set(config["volumes"])
+    assert "postgres-data" in config["volumes"] and "var" not in config["volumes"]
 
     # Migrations run once, before the processes that need the schema.
     assert "migrate" in " ".join(services["migrate"]["command"])
-    for name in ("web", "worker", "beat"):
+    for name in APP_SERVICES:
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }
@@ -252,7 +257,7 @@ def test_docker_compose_config_is_valid(
     assert services["prometheus"]["image"].startswith("prom/prometheus")
     assert services["web"]["environment"]["TTHC_METRICS_ALLOWED"] == "172.16.0.0/12"
     scrape = yaml.safe_load((REPO / "deploy" / "prometheus.yml").read_text())
-    assert scrape["scrape_configs"][0]["static_configs"][0]["targets"] == ["web:8000"]
+    assert scrape["scrape_configs"][0]["static_configs"][0]["targets"] == ["web:8000", "web2:8000"]
 
 
 def test_docker_compose_demands_a_secret_key(docker_compose_bin: str, tmp_path: Path) -> None:

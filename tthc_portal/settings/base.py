@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer (throttles, logs, audit) sees the client's address.
+    "tthc_portal.forwarded.ForwardedForMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,6 +139,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replica for reports (tthc_portal/db_router.py) ---------------------
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tthc_portal.db_router.ReplicaRouter"]
+TTHC_REPLICA_MAX_LAG = float(os.environ.get("TTHC_REPLICA_MAX_LAG", "30"))
+TTHC_REPLICA_LAG_CACHE = float(os.environ.get("TTHC_REPLICA_LAG_CACHE", "5"))
+# Behind the load balancer: proxies whose X-Forwarded-For is believed (tthc_portal/forwarded.py).
+TTHC_TRUSTED_PROXIES = os.environ.get("TTHC_TRUSTED_PROXIES", "")
 
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
