@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime
 import os
 
+from indicators.criteria import Code
+
 from .harness import count_queries, measure, report
 
 TARGET = int(os.environ.get("BENCH_INDICATOR_DOSSIERS", "1000000"))
@@ -151,10 +153,10 @@ def run() -> None:
     province = {r.code: r for r in results if r.agency_id is None}
     pooled = [sum(values[i] for values in raw.values()) for i in range(5)]
     engine_counts = [
-        int(province["3.3"].denominator),
-        int(province["2.1"].denominator),
-        int(province["2.1"].numerator),
-        int(province["3.3"].numerator),
+        int(province[Code.ONLINE_SHARE].denominator),
+        int(province[Code.ON_TIME].denominator),
+        int(province[Code.ON_TIME].numerator),
+        int(province[Code.ONLINE_SHARE].numerator),
     ]
     agree = engine_counts == pooled[:4]
     units = len({r.agency_id for r in results if r.agency_id is not None})

@@ -209,8 +209,11 @@ class PaknCriteria:
     by_subject: dict[str, int]  # criterion 5.1 (monitoring only)
 
 
-def _late_q(until: datetime) -> Q:
-    """Late as judged at the period end ``until`` (indicators-766.md, 5.2):
+def pakn_late_q(until: datetime) -> Q:
+    """Late as judged at the period end ``until`` (indicators-766.md, 5.2).
+
+    Public: the one definition of a late PAKN, read by this app's reports and
+    by the 766 engine and drill-down (``indicators``).
 
     * refused after the refusal deadline;
     * the first supplement request after its deadline;
@@ -278,7 +281,7 @@ def pakn_criteria(
     """
     ids = list(agency_ids)
     since, until = period_bounds(start, end)
-    late = _flag(_late_q(until))
+    late = _flag(pakn_late_q(until))
 
     scope_52 = _in_authority(ids, until).filter(
         Q(received_at__gte=since) | Q(finished_at__isnull=True) | Q(finished_at__gte=since)
@@ -348,7 +351,7 @@ def pakn_report(
     items = Feedback.objects.filter(received_at__gte=since, received_at__lt=until)
     if agency_ids is not None:
         items = items.filter(agency_id__in=list(agency_ids))
-    late = _flag(_late_q(until))
+    late = _flag(pakn_late_q(until))
     handled = Q(approved_at__lt=until) | Q(refused_at__lt=until) | Q(forwarded_out_at__lt=until)
     counts = {
         "received": Count("pk"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal as D
 
+from .criteria import Code
+
 VALID_FROM = datetime.date(2022, 8, 1)
 NAME = "Bộ chỉ số 766 (Quyết định 766/QĐ-TTg, hiển thị sáu nhóm như Cổng DVCQG)"
 SOURCE = "Quyết định 766/QĐ-TTg ngày 23/6/2022; mô tả công thức tính của Cổng DVCQG"
@@ -27,7 +29,7 @@ GROUPS = [
 CRITERIA = [
     (
         "transparency",
-        "1.1",
+        Code.PUBLISH_ON_TIME,
         "PUBLISH_ON_TIME",
         "Công bố TTHC đúng hạn",
         6,
@@ -38,7 +40,7 @@ CRITERIA = [
     ),
     (
         "transparency",
-        "1.2",
+        Code.POSTED_ON_TIME,
         "PUBLIC_UPDATE_ON_TIME",
         "Công khai TTHC đúng hạn trên CSDL quốc gia",
         4,
@@ -49,7 +51,7 @@ CRITERIA = [
     ),
     (
         "transparency",
-        "1.3",
+        Code.CONTENT_FULL,
         "PUBLIC_CONTENT_FULL",
         "Công khai đầy đủ các bộ phận của TTHC",
         2,
@@ -60,7 +62,7 @@ CRITERIA = [
     ),
     (
         "transparency",
-        "1.4",
+        Code.DOSSIER_SYNC,
         "DOSSIER_SYNC",
         "Đồng bộ hồ sơ lên Cổng DVCQG",
         6,
@@ -71,7 +73,7 @@ CRITERIA = [
     ),
     (
         "dvc-progress-tree",
-        "2.1",
+        Code.ON_TIME,
         "",
         "Hồ sơ giải quyết trước và đúng hạn",
         20,
@@ -82,7 +84,7 @@ CRITERIA = [
     ),
     (
         "dvc-progress-tree",
-        "2.2",
+        Code.PROCESSING_TIME,
         "",
         "Thời gian giải quyết trung bình một thủ tục",
         0,
@@ -93,7 +95,7 @@ CRITERIA = [
     ),
     (
         "provide-online-tree",
-        "3.1",
+        Code.ONLINE_SERVICES,
         "",
         "TTHC cung cấp dịch vụ công trực tuyến",
         2,
@@ -104,7 +106,7 @@ CRITERIA = [
     ),
     (
         "provide-online-tree",
-        "3.2",
+        Code.ONLINE_SERVICES_USED,
         "",
         "Dịch vụ công trực tuyến phát sinh hồ sơ",
         4,
@@ -113,10 +115,20 @@ CRITERIA = [
         None,
         "zero",
     ),
-    ("provide-online-tree", "3.3", "", "Tỷ lệ hồ sơ trực tuyến", 6, "cap", 50, None, "zero"),
+    (
+        "provide-online-tree",
+        Code.ONLINE_SHARE,
+        "",
+        "Tỷ lệ hồ sơ trực tuyến",
+        6,
+        "cap",
+        50,
+        None,
+        "zero",
+    ),
     (
         "formality-online-payment-tree",
-        "3.5",
+        Code.FEE_LIST_SYNCED,
         "",
         "TTHC có phí tích hợp thanh toán trực tuyến",
         2,
@@ -127,7 +139,7 @@ CRITERIA = [
     ),
     (
         "formality-online-payment-tree",
-        "3.5b",
+        Code.PAID_ONLINE_PROCEDURES,
         "",
         "TTHC có phí phát sinh giao dịch thanh toán trực tuyến",
         2,
@@ -138,7 +150,7 @@ CRITERIA = [
     ),
     (
         "formality-online-payment-tree",
-        "3.6",
+        Code.PAID_ONLINE_DOSSIERS,
         "",
         "Hồ sơ thanh toán trực tuyến",
         6,
@@ -149,7 +161,7 @@ CRITERIA = [
     ),
     (
         "dossier-digitized",
-        "4.1",
+        Code.E_RESULT,
         "ORIGINAL_RESULT_AVAILABLE",
         "Hồ sơ có kết quả điện tử",
         6,
@@ -160,7 +172,7 @@ CRITERIA = [
     ),
     (
         "dossier-digitized",
-        "4.2",
+        Code.DIGITISED,
         "SO_HOA_GIAY_TO_GIAI_QUYET",
         "Hồ sơ được số hóa",
         4,
@@ -171,7 +183,7 @@ CRITERIA = [
     ),
     (
         "dossier-digitized",
-        "4.3",
+        Code.REUSED_DATA,
         "REUSED_DIGITIZED_DATA",
         "Hồ sơ tái sử dụng dữ liệu số hóa",
         2,
@@ -182,7 +194,7 @@ CRITERIA = [
     ),
     (
         "dossier-digitized",
-        "4.4",
+        Code.PERSONAL_STORE,
         "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
         "Hồ sơ số hóa liên kết kho dữ liệu cá nhân",
         4,
@@ -193,7 +205,7 @@ CRITERIA = [
     ),
     (
         "dossier-digitized",
-        "4.5a",
+        Code.POPULATION_PROCEDURES,
         "CITIZEN_DATA_CONNECTED_FORMALITY",
         "TTHC khai thác dữ liệu dân cư",
         2,
@@ -204,7 +216,7 @@ CRITERIA = [
     ),
     (
         "dossier-digitized",
-        "4.5b",
+        Code.POPULATION_DOSSIERS,
         "CITIZEN_DATA_CONNECTED_DOSSIER",
         "Hồ sơ khai thác dữ liệu dân cư",
         2,
@@ -215,7 +227,7 @@ CRITERIA = [
     ),
     (
         "dossier-digitized",
-        "4.6",
+        Code.CERTIFIED_COPY,
         "ELECTRONIC_CERTIFIED_COPY",
         "Chứng thực bản sao điện tử từ bản chính",
         2,
@@ -226,7 +238,7 @@ CRITERIA = [
     ),
     (
         "handling-satisfaction",
-        "5.1",
+        Code.PAKN_BY_TYPE,
         "PETITION_CLASSIFICATION",
         "Phân loại phản ánh, kiến nghị",
         0,
@@ -237,7 +249,7 @@ CRITERIA = [
     ),
     (
         "handling-satisfaction",
-        "5.2",
+        Code.PAKN_ON_TIME,
         "PETITION_PROCESSING_ON_TIME",
         "Xử lý phản ánh, kiến nghị đúng hạn",
         6,
@@ -248,7 +260,7 @@ CRITERIA = [
     ),
     (
         "handling-satisfaction",
-        "5.3",
+        Code.PAKN_SATISFACTION,
         "PETITION_HANDLING_SATISFACTION",
         "Hài lòng về xử lý phản ánh, kiến nghị",
         6,
@@ -259,7 +271,7 @@ CRITERIA = [
     ),
     (
         "handling-satisfaction",
-        "5.4",
+        Code.RECEIVING_SATISFACTION,
         "DOSSIER_RECEIVING_SATISFACTION",
         "Hài lòng trong tiếp nhận, giải quyết hồ sơ",
         6,
@@ -271,25 +283,27 @@ CRITERIA = [
 ]
 
 NOTES = {
-    "3.5b": "Công thức chưa công bố; hệ số 2,5 theo số liệu quan sát (chưa xác nhận).",
-    "4.2": "Ngưỡng 80% theo mô tả nghiệp vụ; số liệu API khớp tuyến tính (chưa xác nhận).",
-    "4.6": "Mã nội bộ; công thức chưa công bố, 0 điểm cho đến khi có căn cứ.",
+    Code.PAID_ONLINE_PROCEDURES: (
+        "Công thức chưa công bố; hệ số 2,5 theo số liệu quan sát (chưa xác nhận)."
+    ),
+    Code.DIGITISED: "Ngưỡng 80% theo mô tả nghiệp vụ; số liệu API khớp tuyến tính (chưa xác nhận).",
+    Code.CERTIFIED_COPY: "Mã nội bộ; công thức chưa công bố, 0 điểm cho đến khi có căn cứ.",
 }
 
 # Where each criterion's figures come from (others: the portal's own records).
 SOURCES = {
-    "1.1": "catalogue",
-    "1.2": "catalogue",
-    "1.3": "catalogue",
-    "1.4": "flags",
-    "3.1": "catalogue",
-    "3.2": "catalogue",
-    "3.3": "flags",
-    "3.5": "catalogue",
-    "3.5b": "catalogue",
-    "4.5a": "flags",
-    "4.5b": "flags",
-    "4.6": "unavailable",
+    Code.PUBLISH_ON_TIME: "catalogue",
+    Code.POSTED_ON_TIME: "catalogue",
+    Code.CONTENT_FULL: "catalogue",
+    Code.DOSSIER_SYNC: "flags",
+    Code.ONLINE_SERVICES: "catalogue",
+    Code.ONLINE_SERVICES_USED: "catalogue",
+    Code.ONLINE_SHARE: "flags",
+    Code.FEE_LIST_SYNCED: "catalogue",
+    Code.PAID_ONLINE_PROCEDURES: "catalogue",
+    Code.POPULATION_PROCEDURES: "flags",
+    Code.POPULATION_DOSSIERS: "flags",
+    Code.CERTIFIED_COPY: "unavailable",
 }
 
 BANDS = [(D(90), "Xuất sắc"), (D(80), "Tốt"), (D(65), "Khá"), (D(50), "Trung bình"), (D(0), "Yếu")]

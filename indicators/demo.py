@@ -118,9 +118,9 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), get_calendar().tz)
 
 
-def _dossier(users, desk: Desk, procedure, agency, mark: str, received, finished, index: int):
-    """Received at the counter, transferred, approved and returned (dossier services)."""
-    officer, head = users[desk.desk], users[desk.head]
+def dossier_open(users, desk: Desk, procedure, agency, mark: str, received, index: int) -> Dossier:
+    """Received at the counter and transferred to the unit (dossier services): open."""
+    officer = users[desk.desk]
     name, id_number, phone = APPLICANTS[index % len(APPLICANTS)]
     with transaction.atomic():
         dossier = dossier_create_draft(
@@ -145,7 +145,16 @@ def _dossier(users, desk: Desk, procedure, agency, mark: str, received, finished
                 upload=SimpleUploadedFile("giay-to.pdf", _pdf(), "application/pdf"),
             )
         dossier = dossier_receive(actor=officer, dossier=dossier, at=received)
-        dossier = dossier_transition(actor=officer, dossier=dossier, action="transfer", at=received)
+        return dossier_transition(actor=officer, dossier=dossier, action="transfer", at=received)
+
+
+def dossier_handled(
+    users, desk: Desk, procedure, agency, mark: str, received, finished, index: int
+) -> Dossier:
+    """Received, transferred, approved and returned (dossier services), at past times."""
+    officer, head = users[desk.desk], users[desk.head]
+    with transaction.atomic():
+        dossier = dossier_open(users, desk, procedure, agency, mark, received, index)
 
         def finish(locked: Dossier):
             locked.completed_at = finished
@@ -160,7 +169,7 @@ def _dossier(users, desk: Desk, procedure, agency, mark: str, received, finished
             locked.returned_at = handed
             return ["returned_at"]
 
-        dossier_transition(
+        return dossier_transition(
             actor=officer, dossier=dossier, action="return_result", apply=hand_over, at=handed
         )
 
@@ -195,7 +204,7 @@ def seed_dossiers(today: datetime.date | None = None) -> tuple[int, list[str]]:
                     continue
                 received = _at(days[day_index], 9)
                 finished = _at(days[day_index + after], 15)
-                _dossier(users, desk, procedure, agency, mark, received, finished, index)
+                dossier_handled(users, desk, procedure, agency, mark, received, finished, index)
                 created += 1
     return created, labels
 

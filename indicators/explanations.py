@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .criteria import Code
 from .scoring import CAP, CUSTOM_FACTOR, FULL_POLICY, MONITORING
 
 HUNDRED = Decimal(100)
@@ -44,7 +45,7 @@ SERVICE = gettext_lazy("dịch vụ công trực tuyến")
 FEEDBACK = gettext_lazy("phản ánh, kiến nghị")
 
 EXPLANATIONS: dict[str, Explanation] = {
-    "1.1": _e(
+    Code.PUBLISH_ON_TIME: _e(
         gettext_lazy(
             "Tỉnh công bố thủ tục hành chính kịp thời trước ngày văn bản quy định có hiệu lực."
         ),
@@ -62,7 +63,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         PROCEDURE,
     ),
-    "1.2": _e(
+    Code.POSTED_ON_TIME: _e(
         gettext_lazy(
             "Thủ tục đã công bố được công khai kịp thời trên Cơ sở dữ liệu quốc gia về TTHC."
         ),
@@ -77,7 +78,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         PROCEDURE,
     ),
-    "1.3": _e(
+    Code.CONTENT_FULL: _e(
         gettext_lazy("Thủ tục công khai có đủ các bộ phận theo Điều 8 Nghị định 63/2010/NĐ-CP."),
         gettext_lazy(
             "Số thủ tục công khai có đủ 7 bộ phận: tên, trình tự, cách thức, thành phần và số "
@@ -87,7 +88,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         gettext_lazy("Rà soát và bổ sung các bộ phận còn thiếu của từng thủ tục trong danh mục."),
         PROCEDURE,
     ),
-    "1.4": _e(
+    Code.DOSSIER_SYNC: _e(
         gettext_lazy("Hồ sơ tiếp nhận trong kỳ được đồng bộ lên Cổng Dịch vụ công quốc gia."),
         gettext_lazy(
             "Số hồ sơ tiếp nhận trong kỳ đã đồng bộ thành công lên Cổng Dịch vụ công quốc gia"
@@ -102,7 +103,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "2.1": _e(
+    Code.ON_TIME: _e(
         gettext_lazy("Hồ sơ được giải quyết trước hoặc đúng hạn."),
         gettext_lazy(
             "Số hồ sơ kết thúc xử lý trước hoặc đúng ngày hẹn trả (đã trừ thời gian chờ bổ "
@@ -116,7 +117,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "2.2": _e(
+    Code.PROCESSING_TIME: _e(
         gettext_lazy(
             "Thời gian giải quyết trung bình một hồ sơ (chỉ để theo dõi, không tính điểm)."
         ),
@@ -125,7 +126,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         gettext_lazy("So sánh với thời hạn quy định của thủ tục để tìm khâu xử lý kéo dài."),
         DOSSIER,
     ),
-    "3.1": _e(
+    Code.ONLINE_SERVICES: _e(
         gettext_lazy("Thủ tục thuộc thẩm quyền của đơn vị được cung cấp dịch vụ công trực tuyến."),
         gettext_lazy("Số thủ tục có dịch vụ công trực tuyến một phần hoặc toàn trình"),
         gettext_lazy("Số thủ tục thuộc thẩm quyền giải quyết của đơn vị"),
@@ -135,7 +136,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         PROCEDURE,
     ),
-    "3.2": _e(
+    Code.ONLINE_SERVICES_USED: _e(
         gettext_lazy("Dịch vụ công trực tuyến có phát sinh hồ sơ trực tuyến trong kỳ."),
         gettext_lazy("Số dịch vụ công trực tuyến có ít nhất một hồ sơ nộp trực tuyến trong kỳ"),
         gettext_lazy(
@@ -148,7 +149,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         SERVICE,
     ),
-    "3.3": _e(
+    Code.ONLINE_SHARE: _e(
         gettext_lazy("Tỷ lệ hồ sơ nộp trực tuyến, nhân với tỷ lệ đồng bộ hồ sơ (chỉ tiêu 1.4)."),
         gettext_lazy(
             "Số hồ sơ nộp trực tuyến trong kỳ, không kể hồ sơ phải trả kết quả giấy mà chưa có "
@@ -161,7 +162,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "3.5": _e(
+    Code.FEE_LIST_SYNCED: _e(
         gettext_lazy(
             "Thủ tục có phí, lệ phí được tích hợp thanh toán trực tuyến trên Cổng Dịch vụ công "
             "quốc gia."
@@ -176,28 +177,28 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         PROCEDURE,
     ),
-    "3.5b": _e(
+    Code.PAID_ONLINE_PROCEDURES: _e(
         gettext_lazy("Thủ tục có phí, lệ phí có phát sinh giao dịch thanh toán trực tuyến."),
         gettext_lazy("Số thủ tục có phí có ít nhất một hồ sơ thanh toán trực tuyến trong kỳ"),
         gettext_lazy("Số thủ tục có phí, lệ phí"),
         gettext_lazy("Hướng dẫn người dân thanh toán trực tuyến các thủ tục chưa có giao dịch."),
         PROCEDURE,
     ),
-    "3.6": _e(
+    Code.PAID_ONLINE_DOSSIERS: _e(
         gettext_lazy("Hồ sơ có phí, lệ phí được thanh toán trực tuyến."),
         gettext_lazy("Số hồ sơ đã đồng bộ trong kỳ được thanh toán trực tuyến"),
         gettext_lazy("Số hồ sơ của thủ tục có phí, trừ hồ sơ có danh sách phí đều bằng 0"),
         gettext_lazy("Hướng dẫn người dân thanh toán trực tuyến thay vì nộp tiền mặt tại quầy."),
         DOSSIER,
     ),
-    "4.1": _e(
+    Code.E_RESULT: _e(
         gettext_lazy("Hồ sơ phải trả kết quả giấy có kết quả điện tử."),
         gettext_lazy("Số hồ sơ có kết quả giấy đã đồng bộ kết quả điện tử kèm tệp"),
         gettext_lazy("Số hồ sơ đã kết thúc của thủ tục trả kết quả giấy"),
         gettext_lazy("Ký số và đính kèm tệp kết quả điện tử cho mọi hồ sơ trước khi trả kết quả."),
         DOSSIER,
     ),
-    "4.2": _e(
+    Code.DIGITISED: _e(
         gettext_lazy("Hồ sơ được số hóa thành phần và kết quả."),
         gettext_lazy(
             "Số hồ sơ có ít nhất một thành phần đính kèm tệp và có kết quả điện tử khi phải trả "
@@ -210,7 +211,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "4.3": _e(
+    Code.REUSED_DATA: _e(
         gettext_lazy("Hồ sơ tái sử dụng dữ liệu đã số hóa."),
         gettext_lazy(
             "Số hồ sơ tiếp nhận trong kỳ có ít nhất một thành phần được tái sử dụng từ dữ liệu "
@@ -223,7 +224,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "4.4": _e(
+    Code.PERSONAL_STORE: _e(
         gettext_lazy(
             "Hồ sơ số hóa liên kết với kho dữ liệu của người dân trên Cổng Dịch vụ công quốc gia."
         ),
@@ -238,7 +239,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "4.5a": _e(
+    Code.POPULATION_PROCEDURES: _e(
         gettext_lazy("Thủ tục có khai thác dữ liệu dân cư."),
         gettext_lazy(
             "Số thủ tục có ít nhất một hồ sơ khai thác dữ liệu dân cư (VNeID, kho dữ liệu, Cơ sở "
@@ -248,7 +249,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         gettext_lazy("Tra cứu dữ liệu dân cư khi tiếp nhận thay vì yêu cầu bản sao giấy tờ."),
         PROCEDURE,
     ),
-    "4.5b": _e(
+    Code.POPULATION_DOSSIERS: _e(
         gettext_lazy("Hồ sơ có khai thác dữ liệu dân cư."),
         gettext_lazy("Số hồ sơ có khai thác dữ liệu dân cư"),
         gettext_lazy("Số hồ sơ tiếp nhận trong kỳ"),
@@ -258,7 +259,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "4.6": _e(
+    Code.CERTIFIED_COPY: _e(
         gettext_lazy("Chứng thực bản sao điện tử từ bản chính."),
         gettext_lazy("Chưa có công thức chính thức"),
         gettext_lazy("Chưa có công thức chính thức"),
@@ -268,14 +269,14 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         DOSSIER,
     ),
-    "5.1": _e(
+    Code.PAKN_BY_TYPE: _e(
         gettext_lazy("Phân loại phản ánh, kiến nghị (chỉ để theo dõi, không tính điểm)."),
         gettext_lazy("Số phản ánh, kiến nghị về quy định hành chính"),
         gettext_lazy("Số phản ánh, kiến nghị tiếp nhận trong kỳ"),
         gettext_lazy("Chuyển phản ánh về quy định đến cơ quan có thẩm quyền sửa đổi."),
         FEEDBACK,
     ),
-    "5.2": _e(
+    Code.PAKN_ON_TIME: _e(
         gettext_lazy("Phản ánh, kiến nghị được xử lý đúng hạn."),
         gettext_lazy(
             "Số phản ánh, kiến nghị xử lý đúng hạn (kể cả phản ánh còn mở chưa quá 15 ngày làm "
@@ -288,7 +289,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         FEEDBACK,
     ),
-    "5.3": _e(
+    Code.PAKN_SATISFACTION: _e(
         gettext_lazy("Người dân hài lòng với việc xử lý phản ánh, kiến nghị."),
         gettext_lazy(
             "Số phản ánh, kiến nghị trừ phản ánh bị đánh giá không hài lòng, xử lý trễ hạn hoặc "
@@ -298,7 +299,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         gettext_lazy("Trả lời đúng hạn, đầy đủ, rõ ràng để người dân không phải phản ánh lại."),
         FEEDBACK,
     ),
-    "5.4": _e(
+    Code.RECEIVING_SATISFACTION: _e(
         gettext_lazy(
             "Mức độ hài lòng trong tiếp nhận, giải quyết hồ sơ: 100% trừ tỷ lệ hồ sơ trễ hạn và "
             "tỷ lệ hồ sơ bị đánh giá không hài lòng hoặc có phản ánh."
@@ -362,7 +363,7 @@ def zero_rule(criterion, max_points: Decimal) -> str:
 def sync_factor_of(rows: Iterable) -> Decimal | None:
     """The 1.4 ratio 3.3 is multiplied by (1 when 1.4 has no denominator, as the engine does)."""
     for row in rows:
-        if row.code == "1.4":
+        if row.code == Code.DOSSIER_SYNC:
             if row.denominator > 0:
                 return Decimal(row.numerator) / Decimal(row.denominator)
             return ONE
@@ -402,7 +403,7 @@ def _why_lost(row, criterion, explained: Explained, text: Explanation) -> str:
         return _("Đạt điểm tối đa.")
     missing = Decimal(row.denominator) - Decimal(row.numerator)
     parts = []
-    if row.code == "5.4":
+    if row.code == Code.RECEIVING_SATISFACTION:
         parts.append(_("Tỷ lệ hài lòng đạt %(ratio)s%%.") % {"ratio": number(row.ratio)})
         if row.note:
             parts.append(str(row.note) + ".")
@@ -448,10 +449,10 @@ def explain(row, criterion=None, sync_factor: Decimal | None = None) -> Explaine
     explained = Explained(text=text, why_lost="", monitoring=monitoring)
     explained.no_data = bool(row.observable and not monitoring and row.denominator <= 0)
     explained.zero_rule = zero_rule(criterion, row.max_points)
-    if row.code == "2.2" and row.denominator > 0:
+    if row.code == Code.PROCESSING_TIME and row.denominator > 0:
         # Stored as (total days, finished dossiers): the page shows the average.
         explained.average_days = Decimal(row.numerator) / Decimal(row.denominator)
-    if row.code == "3.3":
+    if row.code == Code.ONLINE_SHARE:
         explained.sync_factor = sync_factor if sync_factor is not None else _factor_from_row(row)
     explained.why_lost = _why_lost(row, criterion, explained, text)
     return explained

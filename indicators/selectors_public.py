@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 from tthc_portal.agencies.models import AgencyKind
 
 from . import scoring
+from .criteria import Code
 from .models import IndicatorResult, PeriodStatus, ReportPeriod
 from .ranking import COMMUNE_KINDS, DEPARTMENT_KINDS, ZERO, ranked
 from .selectors import scheme_for
 
-ON_TIME_CODE = "2.1"  # "Hồ sơ giải quyết trước và đúng hạn": the on-time rate shown to the public
+ON_TIME_CODE = (
+    Code.ON_TIME
+)  # "Hồ sơ giải quyết trước và đúng hạn": the on-time rate shown to the public
 
 
 def published_periods():

@@ -35,6 +35,7 @@ from integrations.reconcile.figures import national_received_totals
 from tthc_portal.agencies.models import Agency, AgencyKind
 
 from .. import scoring
+from ..criteria import Code
 from ..models import Criterion, IndexRuleSet
 from ..periods import periods_per_year
 from .assemble import CriterionResult, ProcedureUse, Scorer, UnitInput, unit_results
@@ -292,7 +293,8 @@ def gather(
     catalogue = load_catalogue(period_end)
     c11, _late = criterion_11(period_start, period_end)
     c12, _late = criterion_12(period_start, period_end, rule_set)
-    publication = {"1.1": c11, "1.2": c12, "1.3": criterion_13(period_end)}
+    publication = {Code.PUBLISH_ON_TIME: c11, Code.POSTED_ON_TIME: c12}
+    publication[Code.CONTENT_FULL] = criterion_13(period_end)
     step(85, _("Đang tính các chỉ tiêu phản ánh, kiến nghị"))
     pakn = pakn_counts(ids, since, until, judged_at)
     last_year = _last_year_volume(_fallback_ids(scope, counts), period_start)

@@ -10,13 +10,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .. import scoring
+from ..criteria import PROVINCE_LEVEL, UNOBSERVABLE, Code
 from ..models import Criterion, IndexRuleSet, Source
 from .catalogue import Catalogue, Ratio
 from .rows import key
 
 CENT = Decimal("0.01")
-PROVINCE_LEVEL = ("1.1", "1.2", "1.3")
-UNOBSERVABLE = ("4.6",)
 
 
 @dataclass
@@ -139,16 +138,16 @@ def unit_results(scorer: Scorer, unit: UnitInput, rule_set: IndexRuleSet) -> Non
             scorer.add(code, ratio.numerator, ratio.denominator, note=note)
 
     # 1.4: synced / max(national reporting total, synced); no volume → last year's.
-    synced = _c(c, "n", "1.4")
+    synced = _c(c, "n", Code.DOSSIER_SYNC)
     note_14 = "" if unit.national_total is not None else _("Mẫu số: số hồ sơ cổng tự ghi nhận.")
     d14 = Decimal(max(unit.national_total if unit.national_total is not None else received, synced))
     if d14 == 0 and unit.last_year:
         d14 = (Decimal(unit.last_year) / unit.periods_per_year).quantize(CENT)
         note_14 = _("Mẫu số: bình quân năm trước.")
-    scorer.add("1.4", synced, d14, note=note_14)
+    scorer.add(Code.DOSSIER_SYNC, synced, d14, note=note_14)
 
-    d21, n21 = _c(c, "d", "2.1"), _c(c, "n", "2.1")
-    scorer.add("2.1", n21, d21)
+    d21, n21 = _c(c, "d", Code.ON_TIME), _c(c, "n", Code.ON_TIME)
+    scorer.add(Code.ON_TIME, n21, d21)
     finished = c.get("n22", 0)
     days = Decimal(unit.processing_time.total_seconds()) / 86400
     note_22 = (
@@ -157,7 +156,9 @@ def unit_results(scorer: Scorer, unit: UnitInput, rule_set: IndexRuleSet) -> Non
         if finished
         else ""
     )
-    scorer.add("2.2", days.quantize(CENT), finished, note=note_22, fraction=Decimal(0))
+    scorer.add(
+        Code.PROCESSING_TIME, days.quantize(CENT), finished, note=note_22, fraction=Decimal(0)
+    )
 
     # 3.1: procedures with an online service / procedures under the unit's authority.
     procedures = unit.catalogue.procedures
@@ -170,40 +171,50 @@ def unit_results(scorer: Scorer, unit: UnitInput, rule_set: IndexRuleSet) -> Non
         if eligible
         else ""
     )
-    scorer.add("3.1", len(online), len(unit.authority), note=note_31)
+    scorer.add(Code.ONLINE_SERVICES, len(online), len(unit.authority), note=note_31)
     # 3.2: online services with at least one online dossier in the period.
     served = {p for p in online if unit.uses.get(p, ProcedureUse()).online}
-    scorer.add("3.2", len(served), len(online))
+    scorer.add(Code.ONLINE_SERVICES_USED, len(served), len(online))
     # 3.3: online share × the 1.4 sync ratio.
     if d14 > 0:
         sync_ratio, note_33 = Decimal(synced) / d14, ""
     else:
         sync_ratio, note_33 = Decimal(1), _("Không tính được 1.4: hệ số đồng bộ = 1.")
-    n33 = _c(c, "n", "3.3")
+    n33 = _c(c, "n", Code.ONLINE_SHARE)
     fraction = Decimal(n33) / received * sync_ratio if received else Decimal(0)
-    scorer.add("3.3", n33, received, fraction=fraction, note=note_33)
+    scorer.add(Code.ONLINE_SHARE, n33, received, fraction=fraction, note=note_33)
     # 3.5 / 3.5b: fee-bearing procedures that synced a fee list / were paid online.
     listed = {p for p in unit.fee_authority if unit.uses.get(p, ProcedureUse()).fee_listed}
     paid = {p for p in unit.fee_authority if unit.uses.get(p, ProcedureUse()).paid_online}
-    scorer.add("3.5", len(listed), len(unit.fee_authority))
-    scorer.add("3.5b", len(paid), len(unit.fee_authority))
-    for code in ("3.6", "4.1", "4.2", "4.3", "4.4"):
+    scorer.add(Code.FEE_LIST_SYNCED, len(listed), len(unit.fee_authority))
+    scorer.add(Code.PAID_ONLINE_PROCEDURES, len(paid), len(unit.fee_authority))
+    for code in (
+        Code.PAID_ONLINE_DOSSIERS,
+        Code.E_RESULT,
+        Code.DIGITISED,
+        Code.REUSED_DATA,
+        Code.PERSONAL_STORE,
+    ):
         scorer.add(code, _c(c, "n", code), _c(c, "d", code))
     citizen = {p for p, use in unit.uses.items() if use.citizen}
     used = {p for p in citizen if unit.uses[p].population}
-    scorer.add("4.5a", len(used), len(citizen))
-    scorer.add("4.5b", _c(c, "n", "4.5b"), _c(c, "d", "4.5b"))
+    scorer.add(Code.POPULATION_PROCEDURES, len(used), len(citizen))
+    scorer.add(
+        Code.POPULATION_DOSSIERS,
+        _c(c, "n", Code.POPULATION_DOSSIERS),
+        _c(c, "d", Code.POPULATION_DOSSIERS),
+    )
 
     p = unit.pakn
-    scorer.add("5.1", p.get("regulation", 0), p.get("d53", 0))
-    scorer.add("5.2", p.get("d52", 0) - p.get("late52", 0), p.get("d52", 0))
-    scorer.add("5.3", p.get("satisfied", 0), p.get("d53", 0))
+    scorer.add(Code.PAKN_BY_TYPE, p.get("regulation", 0), p.get("d53", 0))
+    scorer.add(Code.PAKN_ON_TIME, p.get("d52", 0) - p.get("late52", 0), p.get("d52", 0))
+    scorer.add(Code.PAKN_SATISFACTION, p.get("satisfied", 0), p.get("d53", 0))
     late = d21 - n21
     marked = c.get("marked_n", 0)
     if rule_set.dedupe_late_and_disliked:
         marked -= c.get("marked_late_n", 0)
     scorer.add(
-        "5.4",
+        Code.RECEIVING_SATISFACTION,
         max(0, d21 - late - marked),
         d21,
         note=_("Trễ hạn %(late)s, không hài lòng hoặc có PAKN %(marked)s")

@@ -33,6 +33,7 @@ from procedures.models import (
     PublicationItem,
     VersionStatus,
 )
+from procedures.publication_dates import posting_failed
 from tthc_portal.agencies.models import AgencyKind
 
 from ..models import IndexRuleSet, PostingRule
@@ -208,6 +209,7 @@ def criterion_12(
 
     Denominator: procedures posted in the period, plus those decided and not
     yet posted at its end that the configured rule brings in (§3.1, 1.2).
+    Late or not is ``posting_failed``, the rule the publication board shows.
     """
     horizon = end + datetime.timedelta(days=WORKING_DAYS_SPAN)
     posted = Q(task__posted_on__gte=start, task__posted_on__lte=end)
@@ -231,9 +233,7 @@ def criterion_12(
     late_by_key: dict[tuple, bool] = {}
     late_items: set[int] = set()
     for pk, procedure_id, code, name, posted_on, due, decided in rows:
-        if posted_on is not None and start <= posted_on <= end:
-            late = due is not None and posted_on > due
-        else:
+        if posted_on is None or not start <= posted_on <= end:
             if rule_set.posting_rule == PostingRule.DUE_BY_END:
                 counted = due is not None and due <= end
             else:
@@ -242,7 +242,9 @@ def criterion_12(
                 counted = decided <= limit
             if not counted:
                 continue
-            late = True
+        # The board's rule, judged at the period end: unposted and not yet due is
+        # within the deadline, as on the publication board.
+        late = posting_failed(due, posted_on, end)
         k = _procedure_key(procedure_id, code, name, pk)
         late_by_key[k] = late_by_key.get(k, False) or late
         if late:

@@ -16,7 +16,9 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 
 from feedback.models import Feedback, FeedbackReaction
-from feedback.selectors import _flag, _late_q  # the feedback app's own definitions
+from feedback.selectors import pakn_late_q  # the one definition of a late PAKN (5.2)
+
+from .rows import flag
 
 KEYS = ("d52", "late52", "d53", "satisfied", "regulation", "official")
 # The same lateness judged at the period end (the forecast of an open period).
@@ -66,11 +68,11 @@ def received_53(agency_ids, since, until, judged_at=None):
         .annotate(
             n_likes=Coalesce(_reactions("like", until), 0),
             n_dislikes=Coalesce(_reactions("dislike", until), 0),
-            is_late=_flag(_late_q(judged(until, judged_at))),
-            is_late_end=_flag(_late_q(until)),
-            is_followed=_flag(follow_up),
+            is_late=flag(pakn_late_q(judged(until, judged_at))),
+            is_late_end=flag(pakn_late_q(until)),
+            is_followed=flag(follow_up),
         )
-        .annotate(is_disliked=_flag(Q(n_dislikes__gt=F("n_likes"))))
+        .annotate(is_disliked=flag(Q(n_dislikes__gt=F("n_likes"))))
     )
 
 
@@ -89,8 +91,8 @@ def pakn_counts(
         .values("agency_id")
         .annotate(
             d=Count("pk"),
-            late=Coalesce(Sum(_flag(_late_q(judged(until, judged_at)))), 0),
-            late_end=Coalesce(Sum(_flag(_late_q(until))), 0),
+            late=Coalesce(Sum(flag(pakn_late_q(judged(until, judged_at)))), 0),
+            late_end=Coalesce(Sum(flag(pakn_late_q(until))), 0),
         )
         .order_by()
     )

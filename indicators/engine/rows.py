@@ -57,6 +57,7 @@ from dossiers.models import (
 from feedback.models import Feedback, Like, Rating
 from procedures.models import FeeItem
 
+from ..criteria import Code
 from ..models import DueField, IndexRuleSet
 
 STOP_STATUSES = (Status.STOPPED, Status.REJECTED, Status.WITHDRAWN)
@@ -372,13 +373,13 @@ def dossier_criteria(
     unsynced_result = _("Có tệp kết quả điện tử nhưng chưa đồng bộ mã và đường dẫn lên Cổng DVCQG")
     criteria = [
         DossierCriterion(
-            "1.4",
+            Code.DOSSIER_SYNC,
             received,
             Q(received_synced=True),
             ((Q(), _("Chưa đồng bộ lên Cổng Dịch vụ công quốc gia")),),
         ),
         DossierCriterion(
-            "2.1",
+            Code.ON_TIME,
             in_21,
             Q(on_time=1),
             (
@@ -389,7 +390,7 @@ def dossier_criteria(
             ),
         ),
         DossierCriterion(
-            "3.3",
+            Code.ONLINE_SHARE,
             received,
             Q(channel=2) & synced_result,
             (
@@ -399,7 +400,7 @@ def dossier_criteria(
             ),
         ),
         DossierCriterion(
-            "3.6",
+            Code.PAID_ONLINE_DOSSIERS,
             d36,
             Q(payment_synced=True),
             (
@@ -411,13 +412,13 @@ def dossier_criteria(
             ),
         ),
         DossierCriterion(
-            "4.1",
+            Code.E_RESULT,
             d41,
             Q(result_synced=True),
             ((Q(e_result=True), unsynced_result), (Q(), _("Chưa có tệp kết quả điện tử"))),
         ),
         DossierCriterion(
-            "4.2",
+            Code.DIGITISED,
             received,
             Q(digitised=True) & e_ok,
             (
@@ -426,10 +427,13 @@ def dossier_criteria(
             ),
         ),
         DossierCriterion(
-            "4.3", received, Q(reused=True), ((Q(), _("Không tái sử dụng dữ liệu đã số hóa")),)
+            Code.REUSED_DATA,
+            received,
+            Q(reused=True),
+            ((Q(), _("Không tái sử dụng dữ liệu đã số hóa")),),
         ),
         DossierCriterion(
-            "4.4",
+            Code.PERSONAL_STORE,
             received,
             Q(store_synced=True) | Q(pushed=True),
             (
@@ -441,13 +445,13 @@ def dossier_criteria(
             ),
         ),
         DossierCriterion(
-            "4.5b",
+            Code.POPULATION_DOSSIERS,
             received,
             Q(vneid_verified=True) | Q(population_db_used=True) | Q(from_store=True),
             ((Q(), _("Không khai thác dữ liệu dân cư (VNeID, CSDL dân cư)")),),
         ),
         DossierCriterion(
-            "5.4",
+            Code.RECEIVING_SATISFACTION,
             in_21,
             Q(on_time=1) & Q(marked=False),
             (

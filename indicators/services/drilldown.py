@@ -19,9 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
-from feedback.selectors import _flag, _late_q, period_bounds
+from feedback.selectors import pakn_late_q, period_bounds
 from tthc_portal.agencies.models import Agency
 
+from ..criteria import (
+    DOSSIER,
+    FEEDBACK,
+    NONE,
+    PROCEDURE,
+    PUBLICATION_ITEM,
+    SPECS,
+    Code,
+)
 from ..engine.catalogue import (
     PARTS,
     PROVINCIAL_LEVELS,
@@ -44,13 +53,6 @@ from ..models import Criterion, ReportPeriod
 from . import IndicatorError
 from .frozen import frozen_queryset
 
-DOSSIER, PROCEDURE, PUBLICATION_ITEM, FEEDBACK, NONE = (
-    "dossier",
-    "procedure",
-    "publication_item",
-    "feedback",
-    "none",
-)
 # What a drill-down row names: the unit and person holding the dossier (the
 # current step's), the specialist, the PAKN's handling unit and who answered it.
 DOSSIER_RELATED = (
@@ -61,13 +63,14 @@ DOSSIER_RELATED = (
     "assigned_specialist",
 )
 FEEDBACK_RELATED = ("agency", "answered_by")
-CATALOGUE_CODES = ("3.1", "3.2", "3.5", "3.5b", "4.5a")
 PROCEDURE_REASONS = {
-    "3.1": gettext_lazy("Chưa cung cấp dịch vụ công trực tuyến"),
-    "3.2": gettext_lazy("Không phát sinh hồ sơ trực tuyến trong kỳ"),
-    "3.5": gettext_lazy("Không có hồ sơ trong kỳ đồng bộ danh sách phí, lệ phí khác 0"),
-    "3.5b": gettext_lazy("Không có giao dịch thanh toán trực tuyến trong kỳ"),
-    "4.5a": gettext_lazy("Không hồ sơ nào trong kỳ khai thác dữ liệu dân cư"),
+    Code.ONLINE_SERVICES: gettext_lazy("Chưa cung cấp dịch vụ công trực tuyến"),
+    Code.ONLINE_SERVICES_USED: gettext_lazy("Không phát sinh hồ sơ trực tuyến trong kỳ"),
+    Code.FEE_LIST_SYNCED: gettext_lazy(
+        "Không có hồ sơ trong kỳ đồng bộ danh sách phí, lệ phí khác 0"
+    ),
+    Code.PAID_ONLINE_PROCEDURES: gettext_lazy("Không có giao dịch thanh toán trực tuyến trong kỳ"),
+    Code.POPULATION_PROCEDURES: gettext_lazy("Không hồ sơ nào trong kỳ khai thác dữ liệu dân cư"),
 }
 
 
@@ -141,7 +144,7 @@ def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> Q
     from procedures.models import Procedure
 
     day = period.end
-    if code == "4.5a":
+    if code == Code.POPULATION_PROCEDURES:
         citizen = Q(procedure_version__applicant_types__icontains="citizen") | Q(
             procedure_version__applicant_types__icontains="foreigner"
         )
@@ -153,30 +156,30 @@ def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> Q
         procedures = Procedure.objects.filter(_period_dossiers(period, agency, citizen)).exclude(
             _period_dossiers(period, agency, used)
         )
-        reason = PROCEDURE_REASONS["4.5a"]
-    elif code == "3.1":
+        reason = PROCEDURE_REASONS[Code.POPULATION_PROCEDURES]
+    elif code == Code.ONLINE_SERVICES:
         procedures = procedures_in_authority(day, agency).filter(
             current_version__online_level="none"
         )
-        reason = PROCEDURE_REASONS["3.1"]
-    elif code == "3.2":
+        reason = PROCEDURE_REASONS[Code.ONLINE_SERVICES]
+    elif code == Code.ONLINE_SERVICES_USED:
         procedures = (
             procedures_in_authority(day, agency)
             .exclude(current_version__online_level="none")
             .exclude(_period_dossiers(period, agency, Q(channel=2)))
         )
-        reason = PROCEDURE_REASONS["3.2"]
+        reason = PROCEDURE_REASONS[Code.ONLINE_SERVICES_USED]
     else:
         procedures = procedures_in_authority(day, agency).filter(fee_bearing_q())
         if agency is None:
             procedures = procedures.filter(current_version__level__in=PROVINCIAL_LEVELS)
         # As the engine counts them: what the hub acknowledged (rows.SYNC_BITS).
-        if code == "3.5":
+        if code == Code.FEE_LIST_SYNCED:
             listed = SYNC_BITS["fee_list_synced"][1]
-            reason = PROCEDURE_REASONS["3.5"]
+            reason = PROCEDURE_REASONS[Code.FEE_LIST_SYNCED]
         else:
             listed = SYNC_BITS["payment_synced"][1]
-            reason = PROCEDURE_REASONS["3.5b"]
+            reason = PROCEDURE_REASONS[Code.PAID_ONLINE_PROCEDURES]
         procedures = procedures.exclude(_period_dossiers(period, agency, listed))
     return (
         procedures.annotate(reason=Value(str(reason)))
@@ -188,7 +191,7 @@ def procedure_cases(period: ReportPeriod, agency: Agency | None, code: str) -> Q
 def publication_cases(period: ReportPeriod, code: str) -> QuerySet:
     from procedures.models import PublicationItem
 
-    if code == "1.1":
+    if code == Code.PUBLISH_ON_TIME:
         _ratio, late = criterion_11(period.start, period.end)
         items = decision_items(period.start, period.end).filter(pk__in=late)
         reason = _("Quyết định công bố ký sau hạn (trước ngày có hiệu lực của văn bản)")
@@ -225,10 +228,10 @@ def feedback_cases(
     (default: the period end; an item not yet due then is not late)."""
     since, until = period_bounds(period.start, period.end)
     ids = None if agency is None else list(_subtree_ids(agency).values_list("pk", flat=True))
-    if code == "5.2":
+    if code == Code.PAKN_ON_TIME:
         items = (
             scope_52(ids, since, until)
-            .annotate(is_late=_flag(_late_q(judged(until, judged_at))))
+            .annotate(is_late=flag(pakn_late_q(judged(until, judged_at))))
             .filter(is_late=1)
             .annotate(reason=Value(_("Xử lý phản ánh, kiến nghị trễ hạn")))
         )
@@ -296,13 +299,14 @@ def list_for(
     since, until = period_bounds(period.start, period.end)
     if code in dossier_criteria(since, until, period.rule_set):
         return DOSSIER, dossier_cases(period, agency, code, judged_at)
-    if code in CATALOGUE_CODES:
-        return PROCEDURE, procedure_cases(period, agency, code)
-    if code in ("1.1", "1.2"):
-        return PUBLICATION_ITEM, publication_cases(period, code)
-    if code == "1.3":
+    kind = SPECS[code].items if code in SPECS else NONE
+    if kind == PROCEDURE and code == Code.CONTENT_FULL:
         return PROCEDURE, incomplete_procedures(period)
-    if code in ("5.2", "5.3"):
+    if kind == PROCEDURE:
+        return PROCEDURE, procedure_cases(period, agency, code)
+    if kind == PUBLICATION_ITEM:
+        return PUBLICATION_ITEM, publication_cases(period, code)
+    if kind == FEEDBACK:
         return FEEDBACK, feedback_cases(period, agency, code, judged_at)
     return NONE, Dossier.objects.none().annotate(reason=Value(""))
 

@@ -29,11 +29,12 @@ from dossiers.models import Dossier
 from feedback.selectors import period_bounds
 
 from .. import engine
+from ..criteria import CATALOGUE, DOSSIER, FEEDBACK, NONE, PROCEDURE, PROVINCE_LEVEL, Code
 from ..engine.rows import dossier_criteria, flag, reason_expression
 from ..models import Criterion, FrozenCase, ReportPeriod
 
 BATCH = 5000
-PROVINCE_LISTS = ("1.1", "1.2", "1.3")
+PROVINCE_LISTS = PROVINCE_LEVEL
 
 
 class DossierCollector:
@@ -92,13 +93,13 @@ def _procedure_failures(unit, code: str) -> set[int]:
         return bool(use and getattr(use, flag))
 
     online = {p for p in unit.authority if procedures[p].online}
-    if code == "3.1":
+    if code == Code.ONLINE_SERVICES:
         return set(unit.authority) - online
-    if code == "3.2":
+    if code == Code.ONLINE_SERVICES_USED:
         return {p for p in online if not used(p, "online")}
-    if code == "3.5":
+    if code == Code.FEE_LIST_SYNCED:
         return {p for p in unit.fee_authority if not used(p, "fee_listed")}
-    if code == "3.5b":
+    if code == Code.PAID_ONLINE_PROCEDURES:
         return {p for p in unit.fee_authority if not used(p, "paid_online")}
     # 4.5a: procedures for citizens with dossiers in the period, none using population data.
     return {p for p, use in uses.items() if use.citizen and not use.population}
@@ -107,7 +108,7 @@ def _procedure_failures(unit, code: str) -> set[int]:
 def cases_freeze(period: ReportPeriod, collector: DossierCollector) -> int:
     """Store the failing items of every criterion of ``period`` for the
     province and every active unit. Returns the number of rows stored."""
-    from .drilldown import CATALOGUE_CODES, DOSSIER, FEEDBACK, NONE, PROCEDURE, PROCEDURE_REASONS
+    from .drilldown import PROCEDURE_REASONS
 
     FrozenCase.objects.filter(period=period).delete()
     scope = collector.scope or engine.resolve_scope(None)
@@ -129,7 +130,7 @@ def cases_freeze(period: ReportPeriod, collector: DossierCollector) -> int:
     for code in codes:
         if code in collector.criteria:
             continue
-        if code in CATALOGUE_CODES and pools:
+        if code in CATALOGUE and pools:
             for owner, unit in pools.items():
                 for pk in sorted(_procedure_failures(unit, code)):
                     add(code, PROCEDURE, pk, [owner], PROCEDURE_REASONS[code])
@@ -138,7 +139,7 @@ def cases_freeze(period: ReportPeriod, collector: DossierCollector) -> int:
             kind, listed = _listed(period, None, code)
             for pk, reason in listed.values_list("pk", "reason"):
                 add(code, kind, pk, [None], reason)
-        elif code in ("5.2", "5.3"):
+        elif code in (Code.PAKN_ON_TIME, Code.PAKN_SATISFACTION):
             kind, listed = _listed(period, None, code)
             for pk, agency_id, reason in listed.values_list("pk", "agency_id", "reason"):
                 add(code, FEEDBACK, pk, owners.get(agency_id, ()), reason)

@@ -32,10 +32,9 @@ from feedback.selectors import period_bounds
 from tthc_portal.agencies.models import Agency
 
 from .. import engine, scoring
+from ..criteria import MOVING
 from ..engine.rows import annotated_dossiers, in_period_scope
 from ..models import ReportPeriod
-
-MOVING = ("2.1", "5.2", "5.3", "5.4")
 
 
 @dataclass

@@ -11,7 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from tthc_portal.db_router import reporting_reads
+
 from .. import exports, selectors
+from ..criteria import Code
 from ..explanations import explain, rows_explain, stored_row, sync_factor_of
 from ..models import ACTIVE_RUN_STATUSES, Display, IndicatorResult, RecomputeRun, ReportPeriod
 from ..selectors import Dashboard
@@ -68,7 +71,7 @@ def _explain_weakest(data: Dashboard) -> None:
     if data.headline is not None:
         # agency_id=None is the province's own row (IS NULL).
         stored = IndicatorResult.objects.filter(
-            period=data.period, criterion_code="1.4", agency_id=data.headline.agency_id
+            period=data.period, criterion_code=Code.DOSSIER_SYNC, agency_id=data.headline.agency_id
         ).first()
         if stored is not None:
             factor = sync_factor_of([stored_row(stored)])
@@ -81,7 +84,9 @@ def _dashboard_data(request: HttpRequest):
     periods = selectors.periods_available()
     period, missing = chosen_period(request, periods)
     display = chosen_display(request)
-    data = selectors.dashboard(scope, period, display, periods) if period else None
+    # Reports read from the replica when one is configured and fresh enough.
+    with reporting_reads():
+        data = selectors.dashboard(scope, period, display, periods) if period else None
     if data is not None:
         _explain_weakest(data)
     return scope, periods, period, missing, data
@@ -148,7 +153,8 @@ def _unit_report(request: HttpRequest, agency_id: int | None) -> tuple[UnitRepor
     period, _missing = chosen_period(request, periods)
     if agency_id is not None and agency_id not in scope.units:
         raise Http404
-    report = unit_report(scope, period, agency_id, chosen_display(request)) if period else None
+    with reporting_reads():
+        report = unit_report(scope, period, agency_id, chosen_display(request)) if period else None
     if report is None:
         raise Http404(_("Chưa có số liệu của đơn vị trong kỳ này."))
     rows_explain(report.rows, report.scheme.criteria)

@@ -10,19 +10,31 @@ Screenshots in var/test-artifacts/.
 
 from __future__ import annotations
 
+import datetime
 import io
+import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from dossiers.models import Dossier
-from indicators.demo import MARK
+from feedback.selectors import period_bounds
+from indicators.demo import DESKS, MARK, dossier_handled, dossier_open
 from indicators.models import PeriodStatus, ReportPeriod
+from indicators.periods import current_month_label, previous_month_label
+from indicators.services.periods import period_get_or_create, period_recompute
+from indicators.tasks import compute_current_quarter_year_task
+from procedures.models import Procedure
 from tests.browser.test_smoke_roles import assert_no_console_errors, sign_in
+from tthc_portal.agencies.models import Agency
+from tthc_portal.workdays.services import get_calendar
 
 Shoot = Callable[[Page, str], Path]
 HEALTH = "Sở Y tế"
@@ -149,4 +161,99 @@ def test_dashboard_drilldown_export_publish_and_public_report(
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
     shoot(citizen, "indicators-public-phone")
+    assert_no_console_errors(console_errors)
+
+
+def _case_codes(page: Page) -> list[str]:
+    rows = page.get_by_test_id("case-row")
+    return [rows.nth(i).locator("th").inner_text().strip() for i in range(rows.count())]
+
+
+def test_head_sees_score_now_and_forecast_and_published_month_stays_frozen(
+    demo_site: str,  # first: the demo is seeded before Playwright's event loop starts
+    page: Page,
+    console_errors: list[str],
+    shoot: Shoot,
+) -> None:
+    users = get_user_model().objects.in_bulk(field_name="username")
+    desk = next(d for d in DESKS if d.agency_code == "000.00.11.H99")
+    procedure = Procedure.objects.get(code=desk.procedure_code)
+    health = Agency.objects.get(code=desk.agency_code)
+    now = timezone.now()
+    # Two dossiers arrive at Health today: due in 5 working days, before the month ends
+    # unless today is among its last days (then the forecast equals the score now).
+    arrived = [
+        dossier_open(users, desk, procedure, health, f"{MARK} hôm nay #{i}", now, i) for i in (1, 2)
+    ]
+    month = period_get_or_create(current_month_label(timezone.localdate()))
+    period_recompute(actor=None, period=month)
+    at_risk = [d.code for d in Dossier.objects.filter(pk__in=[d.pk for d in arrived])]
+    due_in_month = any(d.due_at < period_bounds(month.start, month.end)[1] for d in arrived)
+
+    # 1. The head of Health opens the current month: the score now and the forecast.
+    sign_in(page, demo_site, "lanhdao.yte")
+    page.goto(f"{demo_site}/chi-so-766/?ky={month.pk}")
+    expect(page.get_by_test_id("period-status")).to_have_text("Đang mở – số liệu dự tính")
+    if due_in_month:
+        now_score = number(page.get_by_test_id("score-now").inner_text())
+        forecast = number(page.get_by_test_id("forecast").inner_text())
+        assert forecast < now_score == number(page.get_by_test_id("total").inner_text())
+        shoot(page, "indicators-head-score-now-forecast")
+        # 2. From the forecast to the at-risk dossiers, and one opened.
+        page.get_by_role("link", name="Xem hồ sơ có nguy cơ trễ hạn").click()
+        rows = page.get_by_test_id("risk-row")
+        expect(rows).to_have_count(len(at_risk))
+        assert sorted(rows.nth(i).locator("th").inner_text() for i in range(2)) == sorted(at_risk)
+        first = rows.first.locator("th").inner_text()
+        rows.first.get_by_role("link", name=first).click()
+        expect(page.locator("main")).to_contain_text(first)
+        shoot(page, "indicators-head-at-risk-dossier")
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state()
+
+    # 3. The provincial office publishes last month.
+    last = period_get_or_create(previous_month_label(month.label))
+    sign_in(page, demo_site, "vanphong")
+    page.goto(f"{demo_site}/chi-so-766/?ky={last.pk}")
+    page.get_by_label("Tôi đã kiểm tra số liệu của kỳ").check()
+    page.get_by_role("button", name=f"Công bố kết quả {last.title}").click()
+    expect(page.get_by_test_id("period-status")).to_have_text("Đã công bố – số liệu đã chốt")
+    drill = f"{demo_site}/chi-so-766/don-vi/{health.pk}/chi-tieu/2.1/?ky={last.pk}"
+    page.goto(drill)
+    frozen = _case_codes(page)
+    assert frozen
+
+    # 4. A late dossier of last month arrives afterwards: the published list is unchanged.
+    calendar = get_calendar()
+    day = last.start + datetime.timedelta(days=2)
+    while not calendar.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    received = datetime.datetime.combine(day, datetime.time(9), calendar.tz)
+    late = dossier_handled(
+        users, desk, procedure, health, f"{MARK} sau công bố", received,
+        received + datetime.timedelta(days=20), 0,
+    )  # fmt: skip
+    assert late.completed_at > late.due_at
+    page.goto(drill)
+    assert _case_codes(page) == frozen and late.code not in frozen
+    shoot(page, "indicators-published-drilldown-frozen")
+
+    # 5. The quarter view shows the command's figures for that quarter.
+    compute_current_quarter_year_task()
+    quarter = ReportPeriod.objects.get(
+        kind="quarter", start__lte=timezone.localdate(), end__gte=timezone.localdate(),
+        reporting_15th=False,
+    )  # fmt: skip
+    out = io.StringIO()
+    call_command(
+        "compute_indicators", "--period", quarter.label, "--json", "--no-store", stdout=out
+    )
+    units = {u["agency"]: u for u in json.loads(out.getvalue())["units"]}
+    page.goto(f"{demo_site}/chi-so-766/")
+    page.locator("#id_ky").select_option(str(quarter.pk))
+    page.wait_for_url(re.compile(rf"ky={quarter.pk}"))
+    expect(page.get_by_test_id("period-status")).to_be_visible()
+    assert number(page.get_by_test_id("total").inner_text()) == Decimal(units[None]["total"])
+    assert ranking(page, "departments")[HEALTH] == Decimal(units[health.code]["total"])
+    shoot(page, "indicators-quarter")
     assert_no_console_errors(console_errors)
