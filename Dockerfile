@@ -21,10 +21,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=3
 
 # WeasyPrint (receipts, result documents) needs Pango; python-magic needs
-# libmagic; DejaVu covers every Vietnamese diacritic in generated PDFs.
+# libmagic; DejaVu covers every Vietnamese diacritic in generated PDFs;
+# postgresql-client (15, as the compose server) is pg_dump for make backup.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libmagic1 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libmagic1 fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 tthc \

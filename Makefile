@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install messages lint format bench loadtest ci clean totp
+.PHONY: run test install messages lint format bench loadtest backup restore ci clean totp
 
 $(BIN)/.installed: pyproject.toml
 	@scripts/ensure-system-deps
@@ -46,6 +46,15 @@ totp: install
 
 bench: messages
 	$(BIN)/python -m benchmarks
+
+# Database dump + every stored file with SHA-256, into var/backups/<UTC stamp>/.
+backup: install
+	scripts/backup $(BACKUP_ARGS)
+
+# Rebuild an EMPTY installation: make restore DIR=var/backups/<stamp> [FORCE=1]
+restore: install
+	@test -n "$(DIR)" || { echo "usage: make restore DIR=var/backups/<stamp> [FORCE=1]"; exit 2; }
+	scripts/restore $(DIR) $(if $(FORCE),--force)
 
 # Locust against gunicorn + PostgreSQL + Redis + a worker (scripts/loadtest for the knobs).
 loadtest: messages

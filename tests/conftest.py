@@ -24,7 +24,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # Fixtures shared by every package (the demo province), without test modules
 # importing each other's conftest.
-pytest_plugins = ["tests.support.province"]
+pytest_plugins = ["tests.support.province", "tests.support.s3_server"]
 
 
 def require(condition: bool, reason: str) -> None:

@@ -102,6 +102,7 @@ def test_docker_compose_accepts_the_file(docker_compose_bin: str, tmp_path: Path
     env_file.write_text("")
     env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
     env["SECRET_KEY"] = STRONG_KEY
+    env["TTHC_S3_SECRET_KEY"] = "minio-test-secret"
     result = subprocess.run(
         [docker_compose_bin, "--env-file", str(env_file), "config"],
         cwd=REPO,

@@ -230,15 +230,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    # Uploaded dossier files live outside the web root and are only served
-    # through permission-checked views.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "private-media")},
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+# Uploaded dossier files live outside the web root and are only served through
+# permission-checked views: on the local disk (var/private-media) by default, in a
+# private S3 bucket when TTHC_S3_BUCKET is set (tthc_portal/storage/config.py).
+from tthc_portal.storage.config import storages_from_env  # noqa: E402
+
+STORAGES = storages_from_env(VAR_DIR)
 WHITENOISE_USE_FINDERS = True
 
 # --- Security headers (tightened further in production.py) ------------------

@@ -1,5 +1,9 @@
 """Test settings: whatever DATABASE_URL / REDIS_URL the runner sets."""
 
+import os
+
+from tthc_portal.storage.config import S3_BACKEND, s3_options_from_env
+
 from .base import *  # noqa: F403
 from .base import DATABASES, IDENTITY, TTHC, VAR_DIR
 
@@ -15,13 +19,20 @@ TTHC = {**TTHC, "METRICS_ALLOWED": "192.0.2.10/32"}
 AXES_ENABLED = False
 # Existing journeys sign citizens in with a password; its own test turns it off.
 IDENTITY = {**IDENTITY, "CITIZEN_PASSWORD_LOGIN": True}
+# The disk under the test var folder; TTHC_S3_BUCKET (and its siblings, see
+# tthc_portal/storage/config.py) runs the suite against an S3 bucket instead.
+_s3 = s3_options_from_env(os.environ)
 STORAGES = {
-    "default": {
+    "default": {"BACKEND": S3_BACKEND, "OPTIONS": _s3}
+    if _s3
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "test-media")},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The replica router tests add the alias themselves (tests/kernel/test_replica_router.py).
+DATABASES.pop("replica", None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a Celery worker started by a test sees the rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
