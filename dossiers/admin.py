@@ -57,3 +57,6 @@ class DossierCodeFormatAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj) -> None:
         code_format_delete(obj, actor=request.user)
+
+
+from . import admin_forms  # noqa: E402, F401  (dated paper templates, issue #19 item 0)

@@ -123,6 +123,19 @@ class DossierDocument(models.Model):
         "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+    # Số văn bản: "<n>/<kind>-<agency>" from the issuing agency's register of
+    # the year (``RegisterSequence``), printed after "Số:" on a signed paper.
+    register_number = models.CharField(
+        _("số văn bản"), max_length=64, blank=True, default="", db_default=""
+    )
+    # The person who signed for the agency, and their title (chức vụ) as printed
+    # in the signature block at the time (a later change of title is not history).
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=255, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     # Render bookkeeping. Staleness is judged from these, never from created_at:
@@ -179,3 +192,57 @@ class PersonalDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RegisterSequence(models.Model):
+    """Per issuing agency and year: the last number of its register of outgoing
+    papers (sổ đăng ký văn bản đi; Decree 30/2020 Art. 15: numbered from 01 on
+    1 January). Incremented inside the signing transaction, so a rolled-back
+    signature gives its number back: no gaps, no duplicates."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sổ đăng ký văn bản đi")
+        verbose_name_plural = _("sổ đăng ký văn bản đi")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="one_register_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}: {self.last_value}"
+
+
+class FormTemplate(models.Model):
+    """One dated version of a paper's template (issue 19 item 0): the Ministry
+    of Justice re-issues the one-stop forms, and a dossier's papers use the
+    version in force on its reception day, so an old dossier reprints as it was.
+
+    Either ``template_path`` (a template shipped with the portal, the seeded
+    Circular 03/2025 set) or ``source`` (entered by an administrator, rendered
+    in the sandbox of ``dossiers.services.pdf.templates``)."""
+
+    kind = models.CharField(_("loại giấy tờ"), max_length=4, choices=DocumentKind.choices)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    legal_basis = models.CharField(_("căn cứ ban hành"), max_length=500)
+    template_path = models.CharField(_("tệp mẫu có sẵn"), max_length=255, blank=True)
+    source = models.TextField(_("nội dung mẫu"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mẫu giấy tờ")
+        verbose_name_plural = _("mẫu giấy tờ")
+        ordering = ["kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "valid_from"], name="one_form_version_per_day"),
+            models.CheckConstraint(
+                condition=(models.Q(template_path="") & ~models.Q(source=""))
+                | (~models.Q(template_path="") & models.Q(source="")),
+                name="form_template_path_or_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.valid_from:%d/%m/%Y})"

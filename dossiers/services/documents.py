@@ -9,7 +9,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import DocumentKind, Dossier, DossierDocument, RenderStatus
+from ..models import (
+    DocumentKind,
+    Dossier,
+    DossierDocument,
+    RenderStatus,
+    StatusHistory,
+    SupplementRequest,
+    SupplementStage,
+)
 from .pdf.render import render_reclaim_window, stale_claim_q
 
 logger = logging.getLogger(__name__)
@@ -28,15 +36,38 @@ NUMBER_SUFFIX = {
 }
 
 
+def issued_in_processing(dossier: Dossier, kind: str, source_id: int | None) -> bool:
+    """Forms 02 and 05 the resolving agency issues once it holds the dossier:
+    they are its papers (letterhead, register number, signatures), unlike the
+    desk's forms at reception."""
+    if kind == DocumentKind.SUPPLEMENT:
+        return SupplementRequest.objects.filter(
+            pk=source_id, stage=SupplementStage.DURING_PROCESSING
+        ).exists()
+    if kind == DocumentKind.STOP_NOTICE:
+        return StatusHistory.objects.filter(dossier=dossier, action="transfer").exists()
+    return False
+
+
 def document_issue(dossier: Dossier, kind: str, *, source_id: int | None = None) -> DossierDocument:
-    """Create the paper's row now (in the caller's transaction); render after commit."""
+    """Create the paper's row now (in the caller's transaction); render after commit.
+
+    A paper issued during processing takes its number from the resolving
+    agency's register here, inside the issuing transaction (no gaps)."""
+    from .paper_numbers import register_number_allocate
+
     sequence = DossierDocument.objects.filter(dossier=dossier, kind=kind).count() + 1
     base = dossier.code or f"HS{dossier.pk}"
+    register_number = ""
+    if issued_in_processing(dossier, kind, source_id):
+        agency = dossier.processing_agency or dossier.receiving_agency
+        register_number = register_number_allocate(agency, kind, year=timezone.localdate().year)
     document = DossierDocument.objects.create(
         dossier=dossier,
         kind=kind,
         source_id=source_id,
         number=f"{base}/{sequence}/{NUMBER_SUFFIX[kind]}",
+        register_number=register_number,
     )
     from ..tasks import document_render
 

@@ -121,41 +121,69 @@ def result_code_for(dossier: Dossier) -> str:
 
 
 def result_sign(locked: Dossier, draft: DossierDocument, *, signer) -> DossierDocument:
-    """Sign the draft with the resolving agency's certificate, in place of the draft file."""
-    from tthc_portal.signing.services import pdf_sign
+    """Sign the draft, in place of the draft file: a number from the agency's
+    register (số văn bản, taken in this — the approval's — transaction), the
+    head's own signature with name and title, then the agency's (§6)."""
+    from .paper_numbers import register_number_allocate
+    from .pdf.signing import html_to_pdf_placed, paper_sign, signer_title
 
     agency = locked.processing_agency or locked.receiving_agency
+    now = timezone.now()
+    title = signer_title(signer, agency)
+    register_number = register_number_allocate(
+        agency, DocumentKind.RESULT, year=timezone.localdate(now).year
+    )
+    places = None
     if draft.content:
-        # Drafted from the template: render the final paper (its signature block
-        # says "Đã ký số", the draft's said "Dự thảo") rather than sign the draft.
-        from .pdf import html_to_pdf, render_html
+        # Drafted from the template: render the final paper (its number, the
+        # signer's name and title, the places of the signatures) rather than
+        # sign the draft, whose number was blank.
+        from .pdf import render_html
 
         final = DossierDocument(
             dossier=locked,
             kind=DocumentKind.RESULT,
             content=draft.content,
             number=locked.result_code or result_code_for(locked),
-            signed_at=timezone.now(),
+            register_number=register_number,
+            signed_at=now,
             signed_by_agency=agency,
+            signed_by=signer,
+            signer_title=title,
         )
-        unsigned = html_to_pdf(render_html(final))
+        unsigned, places = html_to_pdf_placed(render_html(final))
     else:
         with draft.file.open("rb") as handle:
             unsigned = handle.read()
-    signed = pdf_sign(
+    signed = paper_sign(
         unsigned,
+        places=places,
         agency=agency,
-        signer_name=signer.display_name,
+        signer=signer,
+        title=title,
         reason=_("Phê duyệt kết quả giải quyết hồ sơ %(code)s") % {"code": locked.code},
-        location=settings.TTHC["PROVINCE_NAME"],
+        agency_reason=_("Ban hành văn bản số %(number)s") % {"number": register_number},
         actor=signer,
     )
     previous = draft.file.name
     draft.number = locked.result_code
+    draft.register_number = register_number
     draft.file.save("result-signed.pdf", ContentFile(signed), save=False)
     draft.signed_by_agency = agency
-    draft.signed_at = timezone.now()
-    draft.save(update_fields=["number", "file", "signed_by_agency", "signed_at"])
+    draft.signed_by = signer
+    draft.signer_title = title
+    draft.signed_at = now
+    draft.save(
+        update_fields=[
+            "number",
+            "register_number",
+            "file",
+            "signed_by_agency",
+            "signed_by",
+            "signer_title",
+            "signed_at",
+        ]
+    )
     if previous and previous != draft.file.name:
         draft.file.storage.delete(previous)
     return draft

@@ -218,7 +218,7 @@ def test_stop_notice_form_05_after_a_withdrawal(users, workflow_procedure, clock
     assert_standard(reader, html, document)
     assert_contains(text, [
         "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
-        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH",  # the issuing centre
+        "UBND TỈNH DEMO", "SỞ TƯ PHÁP",  # transferred: the resolving agency's paper
         "Demo, ngày 04 tháng 03 năm 2025",
         f"Mã hồ sơ: {CODE}",
         dossier.procedure_version.name[:40],
@@ -234,7 +234,9 @@ def test_stop_notice_form_05_after_a_withdrawal(users, workflow_procedure, clock
         "THỦ TRƯỞNG CƠ QUAN",
     ])  # fmt: skip
     assert "quyết định dừng giải quyết" not in text
-    assert compact(f"Số: {CODE}/1/TBD") in compact(text)
+    # Its number is the agency's register's (the citizen withdrew: no head signs).
+    assert document.register_number == "01/TB-STP"
+    assert compact("Số: 01/TB-STP") in compact(text)
 
 
 def test_stop_notice_form_05_after_the_agency_stops(users, workflow_procedure, clock):
@@ -263,8 +265,8 @@ def test_stop_notice_form_05_after_the_agency_stops(users, workflow_procedure, c
         "Quá thời hạn bổ sung hồ sơ theo phiếu yêu cầu",
         "Cơ quan giải quyết (Sở Tư pháp) quyết định dừng giải quyết hồ sơ",
         "dừng giải quyết kể từ ngày 08/04/2025",
-        "THỦ TRƯỞNG CƠ QUAN",
-        "Hoàng Văn Giám Đốc",  # the head who stopped it signs
+        "GIÁM ĐỐC SỞ",  # the head who stopped it signs, with their title
+        "Hoàng Văn Giám Đốc",
     ])  # fmt: skip
     assert "đề nghị rút hồ sơ" not in text
 
@@ -345,7 +347,10 @@ def test_result_template_renders_an_unsaved_draft(users, workflow_procedure, clo
         "THỦ TRƯỞNG CƠ QUAN",
         "(Dự thảo – chưa ký)",  # a preview is a draft; the signed paper says "Đã ký số"
     ])  # fmt: skip
-    assert compact(f"Số: {CODE}-KQ1") in compact(text)
+    # The paper's number is left blank until the signature takes one from the
+    # agency's register; the result code is printed as such.
+    assert compact("Số: …/KQ-STP") in compact(text)
+    assert compact(f"Mã kết quả: {CODE}-KQ1") in compact(text)
     assert html.count("<p>Cấp Giấy") == 1 and html.count("<p>Thời hạn") == 1  # one per paragraph
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from tthc_portal.admin_readonly import ReadOnlyModelAdmin
 
 from .errors import SigningError
-from .models import AgencyCertificate, CertificateAuthority
+from .models import AgencyCertificate, CertificateAuthority, PersonCertificate
 from .services import agency_certificate_issue, agency_certificate_revoke
 
 _CERT_FIELDS = ("serial", "fingerprint_sha256", "not_before", "not_after", "certificate_pem")
@@ -76,3 +76,15 @@ class AgencyCertificateAdmin(ReadOnlyModelAdmin):
             ngettext("Đã thu hồi %(count)d chứng thư.", "Đã thu hồi %(count)d chứng thư.", done)
             % {"count": done},
         )
+
+
+@admin.register(PersonCertificate)
+class PersonCertificateAdmin(ReadOnlyModelAdmin):
+    """Officials' own certificates: issued on first signature, never edited here."""
+
+    admin_write_paths = {"read_only": {"signing.PersonCertificate"}}
+    list_display = ("user", "subject", "not_after", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("user__username", "subject", "serial")
+    fields = ("user", "subject", "is_active", *_CERT_FIELDS, "created_at")
+    readonly_fields = fields

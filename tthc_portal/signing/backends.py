@@ -33,7 +33,7 @@ from tthc_portal.agencies.models import Agency
 from . import crypto
 from .conf import demo_options, key_secrets, signing_settings
 from .errors import SigningError
-from .models import AgencyCertificate, CertificateAuthority
+from .models import AgencyCertificate, CertificateAuthority, PersonCertificate
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class SigningCredentials:
     # Issuers up to and including the root, embedded in the signature so a PDF
     # reader can build the path without fetching anything.
     chain: tuple[asn1_x509.Certificate, ...]
-    record: AgencyCertificate | None = None
+    record: AgencyCertificate | PersonCertificate | None = None
 
     @property
     def serial(self) -> str:
@@ -64,6 +64,15 @@ class SigningBackend(ABC):
     @abstractmethod
     def trust_roots(self) -> list[asn1_x509.Certificate]:
         """Trust anchors that verification accepts."""
+
+    def credentials_for_person(
+        self, user: Any, *, agency: Agency, title: str
+    ) -> SigningCredentials:
+        """The personal key and certificate of an official signing for
+        ``agency`` as ``title``; SigningError when the backend holds none."""
+        raise SigningError(
+            _("Chưa cấu hình chứng thư ký số cá nhân cho %(name)s.") % {"name": user.display_name}
+        )
 
     def crls(self) -> list[asn1_crl.CertificateList]:
         """Revocation lists known locally (none by default)."""
@@ -112,6 +121,32 @@ class DemoCABackend(SigningBackend):
                     "signing_setup --rewrap-keys."
                 )
                 % {"agency": agency.name}
+            ) from exc
+        return SigningCredentials(
+            certificate=crypto.to_asn1_cert(crypto.cert_load(record.certificate_pem)),
+            private_key=crypto.to_asn1_key(key),
+            chain=(crypto.to_asn1_cert(crypto.cert_load(record.authority.certificate_pem)),),
+            record=record,
+        )
+
+    @sensitive_variables("key")
+    def credentials_for_person(
+        self, user: Any, *, agency: Agency, title: str
+    ) -> SigningCredentials:
+        from .services.persons import person_certificate_issue
+
+        if not self.options.get("AUTO_ISSUE", True):
+            raise SigningError(
+                _("Chưa cấu hình chứng thư ký số cá nhân cho %(name)s.")
+                % {"name": user.display_name}
+            )
+        record = person_certificate_issue(user, agency=agency, title=title)
+        try:
+            key = crypto.key_decrypt(record.private_key_pem, key_secrets())
+        except crypto.KeyDecryptionError as exc:
+            raise SigningError(
+                _("Không mở được khóa ký của %(name)s: khóa bí mật của máy chủ đã đổi.")
+                % {"name": user.display_name}
             ) from exc
         return SigningCredentials(
             certificate=crypto.to_asn1_cert(crypto.cert_load(record.certificate_pem)),
@@ -174,7 +209,21 @@ class PKCS12Backend(SigningBackend):
 
     @sensitive_variables("key", "passphrase", "data")
     def credentials_for(self, agency: Agency) -> SigningCredentials:
-        path = self._path_for(agency)
+        return self._load(self._path_for(agency), agency.name)
+
+    def credentials_for_person(
+        self, user: Any, *, agency: Agency, title: str
+    ) -> SigningCredentials:
+        """``<PKCS12_DIR>/persons/<username>.p12``: the official's token exported
+        by the CA (a real deployment would sign on the person's USB token or a
+        remote-signing service instead; that is another subclass)."""
+        directory = self.options.get("PKCS12_DIR") or ""
+        if not directory or not _SAFE_CODE.match(user.username or ""):
+            return super().credentials_for_person(user, agency=agency, title=title)
+        return self._load(Path(directory) / "persons" / f"{user.username}.p12", user.display_name)
+
+    @sensitive_variables("key", "passphrase", "data")
+    def _load(self, path: Path, owner: str) -> SigningCredentials:
         passphrase = (self.options.get("PKCS12_PASSPHRASE") or "").encode() or None
         try:
             data = path.read_bytes()
@@ -182,7 +231,7 @@ class PKCS12Backend(SigningBackend):
         except (OSError, ValueError) as exc:
             raise SigningError(
                 _("Không đọc được tệp khóa ký số %(file)s của cơ quan %(agency)s.")
-                % {"file": path.name, "agency": agency.name}
+                % {"file": path.name, "agency": owner}
             ) from exc
         if key is None or cert is None:
             raise SigningError(

@@ -114,6 +114,22 @@ def agency_name(name: str, code: str, province: str) -> x509.Name:
     return x509.Name(attributes)
 
 
+def person_name(name: str, title: str, agency: str, code: str, province: str) -> x509.Name:
+    """An official's own certificate: CN is the person, ``title`` their post
+    (X.520 title, 2.5.4.12), O and organizationIdentifier the agency they sign for."""
+    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
+    if province.strip():
+        attributes.append(x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, _clip(province)))
+    attributes += [
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _clip(agency)),
+        x509.NameAttribute(AGENCY_CODE_OID, _clip(code)),
+    ]
+    if title.strip():
+        attributes.append(x509.NameAttribute(NameOID.TITLE, _clip(title)))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _clip(name)))
+    return x509.Name(attributes)
+
+
 def _key_usage(*, signing: bool) -> x509.KeyUsage:
     return x509.KeyUsage(
         digital_signature=signing,

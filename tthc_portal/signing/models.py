@@ -126,3 +126,51 @@ class AgencyCertificate(models.Model):
         from .crypto import wall_clock
 
         return self.not_after <= wall_clock()
+
+
+class PersonCertificate(models.Model):
+    """A person's own signing certificate (chữ ký số cá nhân of an official who
+    signs for the agency), issued by a ``CertificateAuthority``.
+
+    A paper the head approves carries two signatures: this one, then the
+    agency's (Decree 30/2020 Art. 13: the leader signs, the records office
+    applies the agency's). One active certificate per person; a re-issue
+    supersedes the previous one, which stays valid for what it signed."""
+
+    authority = models.ForeignKey(
+        CertificateAuthority,
+        verbose_name=_("tổ chức cấp"),
+        on_delete=models.PROTECT,
+        related_name="issued_person_certificates",
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người ký"),
+        on_delete=models.PROTECT,
+        related_name="signing_certificates",
+    )
+    subject = models.CharField(_("chủ thể"), max_length=500)
+    certificate_pem = models.TextField(_("chứng thư (PEM)"))
+    private_key_pem = models.TextField(editable=False)
+    serial = models.CharField(_("số hiệu"), max_length=64, unique=True)
+    fingerprint_sha256 = models.CharField(_("dấu vân tay SHA-256"), max_length=64)
+    not_before = models.DateTimeField(_("hiệu lực từ"))
+    not_after = models.DateTimeField(_("hiệu lực đến"))
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư số cá nhân")
+        verbose_name_plural = _("chứng thư số cá nhân")
+        ordering = ["user_id", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_active=True), name="signing_one_active_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.serial[:12]})"
+
+    def usable_at(self, moment: datetime, *, margin: timedelta = timedelta(0)) -> bool:
+        return self.is_active and self.not_before <= moment and moment + margin < self.not_after

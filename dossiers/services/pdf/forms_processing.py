@@ -26,6 +26,7 @@ from .context import (
     resolving_agency,
 )
 from .registry import A4, TEMPLATE_DIR, register_form
+from .signing import signer_title
 from .text import format_date, format_short, format_time, paragraphs
 
 # --- form 05 wording -------------------------------------------------------------------
@@ -148,6 +149,18 @@ def stop_notice_context(document: DossierDocument) -> dict[str, Any]:
     actor = entry.actor if entry else None
     if actor is not None and actor.pk == dossier.applicant_id:
         actor = None
+    if document.register_number:
+        # Issued during processing: the resolving agency's paper, numbered in
+        # its register and signed by the person who stopped it (the head) and
+        # the agency — only the agency when the citizen withdrew online.
+        agency = resolving_agency(dossier)
+        context.update(issuer_header(agency))
+        context.update(
+            number=document.register_number,
+            signing_agency=agency,
+            signer=actor,
+            signer_title=signer_title(actor, agency),
+        )
     context.update(
         case=case,
         applicant=applicant_of(dossier),
@@ -254,7 +267,11 @@ def not_eligible_context(document: DossierDocument) -> dict[str, Any]:
 @register_form(DocumentKind.RESULT, f"{TEMPLATE_DIR}/kq_result.html", page_size=A4)
 def result_context(document: DossierDocument) -> dict[str, Any]:
     """Rendered before the document is saved (``result_draft_generate``): no pk,
-    no created_at; the number is the would-be result code."""
+    no created_at; ``number`` is the would-be result code. The paper's own
+    number (số văn bản) is the register number given at signature; a draft
+    prints it blank, as a draft on paper does."""
+    from ..paper_numbers import register_number_blank
+
     dossier = document.dossier
     agency = resolving_agency(dossier)
     issued_at = document.signed_at or document.created_at or timezone.now()
@@ -264,5 +281,11 @@ def result_context(document: DossierDocument) -> dict[str, Any]:
         title="Kết quả giải quyết thủ tục hành chính",
         applicant=applicant_of(dossier),
         content=paragraphs(document.content),
+        result_code=document.number,
+        number=document.register_number or register_number_blank(agency, DocumentKind.RESULT),
+        signed=document.signed_at is not None,
+        signer_name=person_name(document.signed_by) if document.signed_at else "",
+        signer_title=document.signer_title,
+        signer_role="Thủ trưởng cơ quan",
     )
     return context

@@ -18,11 +18,14 @@ from .context import (
     actor_of,
     applicant_of,
     base_context,
+    issuer_header,
     lookup_url,
     person_name,
     representative_of,
+    resolving_agency,
 )
 from .registry import TEMPLATE_DIR, register_form
+from .signing import signer_title
 from .text import amount_in_words, format_time, format_vnd, paragraphs, processing_time_text
 
 _DIGITISED = {
@@ -121,6 +124,20 @@ def supplement_context(document: DossierDocument) -> dict[str, Any]:
         officer_name=person_name(request.requested_by),
         requested_at=format_time(request.requested_at),
     )
+    if document.register_number:
+        # During processing the head signs the request off: the resolving
+        # agency's letterhead, its register number, the head's and the agency's
+        # signatures (the desk's request before receipt stays the desk's form).
+        agency = resolving_agency(dossier)
+        context.update(issuer_header(agency))
+        context.update(
+            number=document.register_number,
+            signing_agency=agency,
+            signer=request.requested_by,
+            signer_name=person_name(request.requested_by),
+            signer_title=signer_title(request.requested_by, agency),
+            signer_role="Thủ trưởng cơ quan",
+        )
     return context
 
 

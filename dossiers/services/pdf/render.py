@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tthc_portal.audit.services import audit_record
 
@@ -24,7 +25,7 @@ logger = logging.getLogger("dossiers.services.pdf")
 MAX_ERROR_CHARS = 2000
 
 
-def _url_fetcher():
+def pdf_url_fetcher():
     """Only data: URIs (the QR code): a paper never fetches from the network or
     the file system, whatever text the applicant typed."""
     from weasyprint.urls import URLFetcher
@@ -36,19 +37,57 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(
-        string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=pdf_url_fetcher()
     ).write_pdf()
+
+
+def render_paper(document: DossierDocument) -> tuple[str, dict[str, Any]]:
+    """The paper's HTML and the context it was drawn from, with the template
+    version in force on the dossier's reception day (``templates``)."""
+    from .templates import form_template_in_force, reception_day, template_render
+
+    spec = FORMS.get(document.kind)
+    if spec is None:
+        raise LookupError(f"No form template registered for kind {document.kind!r}")
+    version = form_template_in_force(document.kind, reception_day(document.dossier))
+    with translation.override("vi"):
+        context = spec.build_context(document)
+        context.setdefault("page_size", spec.page_size)
+        return template_render(version, spec.template, context), context
 
 
 def render_html(document: DossierDocument) -> str:
     """The paper's HTML; works on an unsaved document too (a result preview)."""
-    spec = FORMS.get(document.kind)
-    if spec is None:
-        raise LookupError(f"No form template registered for kind {document.kind!r}")
-    with translation.override("vi"):
-        context = spec.build_context(document)
-        context.setdefault("page_size", spec.page_size)
-        return render_to_string(spec.template, context)
+    return render_paper(document)[0]
+
+
+def paper_pdf(document: DossierDocument) -> tuple[bytes, dict[str, Any]]:
+    """The paper as PDF, signed when its context names a signing agency (forms
+    02 and 05 issued during processing): the head, then the agency."""
+    html, context = render_paper(document)
+    agency = context.get("signing_agency")
+    if agency is None:
+        return html_to_pdf(html), {}
+    from .signing import html_to_pdf_placed, paper_sign
+
+    pdf, places = html_to_pdf_placed(html)
+    signer = context.get("signer")
+    signed = paper_sign(
+        pdf,
+        places=places,
+        agency=agency,
+        signer=signer,
+        title=context.get("signer_title", ""),
+        reason=f"{context['title']} – {document.dossier.code}",
+        agency_reason=_("Ban hành văn bản số %(number)s") % {"number": document.register_number},
+        actor=signer,
+    )
+    return signed, {
+        "signed_by_agency": agency,
+        "signed_by": signer,
+        "signer_title": context.get("signer_title", ""),
+        "signed_at": timezone.now(),
+    }
 
 
 def render_template_pdf(template: str, context: dict[str, Any]) -> bytes:
@@ -131,13 +170,13 @@ def document_render(document_id: int, *, task_id: str = "") -> str:
     previous = document.file.name if document.file else ""
     stored = ""
     try:
-        pdf = html_to_pdf(render_html(document))
+        pdf, signed = paper_pdf(document)
         stored = document.file.storage.save(
             document.file.field.generate_filename(document, f"{document.kind}.pdf"),
             ContentFile(pdf),
         )
         kept = ours.update(
-            file=stored, status=RenderStatus.READY, rendered_at=timezone.now(), error=""
+            file=stored, status=RenderStatus.READY, rendered_at=timezone.now(), error="", **signed
         )
     except Exception as exc:
         if stored:

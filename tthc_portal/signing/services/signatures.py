@@ -131,6 +131,8 @@ def pdf_sign(
     stamp_box: Box | None = None,
     page: int = -1,
     actor: Any = None,
+    person: Any = None,
+    title: str = "",
 ) -> bytes:
     """Sign ``pdf_bytes`` with the agency's key; returns the signed PDF.
 
@@ -140,6 +142,10 @@ def pdf_sign(
     (x1, y1, x2, y2 in points) on ``page`` (negative counts from the end),
     by default the bottom-right corner of the last page. A document may carry
     several signatures, each in its own ``field_name``.
+
+    With ``person`` (a user) the signature is the person's own, made with
+    their personal certificate as ``title`` of ``agency`` (the head's
+    signature, applied before the agency's on the same paper).
 
     Raises ``SigningError`` (translated message) when the agency has no usable
     key or the PDF cannot be signed. Synchronous; inside a running asyncio
@@ -164,7 +170,10 @@ def pdf_sign(
         )
 
     backend = get_backend()
-    credentials = backend.credentials_for(agency)
+    if person is not None:
+        credentials = backend.credentials_for_person(person, agency=agency, title=str(title))
+    else:
+        credentials = backend.credentials_for(agency)
     signer = signers.SimpleSigner(
         signing_cert=credentials.certificate,
         signing_key=credentials.private_key,
@@ -193,6 +202,8 @@ def pdf_sign(
             height=box[3] - box[1],
             context={
                 "agency": agency.name,
+                "personal": person is not None,
+                "title": str(title),
                 "signer_name": signer_name,
                 "signed_at": f"{signed_at:%H:%M} ngày {signed_at:%d/%m/%Y}",
                 "reason": reason,
@@ -239,6 +250,7 @@ def pdf_sign(
         target=agency,
         after={
             "serial": credentials.serial,
+            "personal": person is not None,
             "field": field_name,
             "signer_name": signer_name,
             "reason": reason,
