@@ -220,6 +220,16 @@ app.conf.beat_schedule = {
         "task": "tthc_portal.web.tasks.partitions_maintain",
         "schedule": crontab(hour=2, minute=20),
     },
+    # Records retention (Law on Archives 2024): this month's disposal lists.
+    "records-disposal-propose": {
+        "task": "records.tasks.disposal_propose",
+        "schedule": crontab(day_of_month=1, hour=3, minute=20),
+    },
+    # Approved lists whose destruction task was lost (Circular 06/2025: within 15 days).
+    "records-disposal-execute-due": {
+        "task": "records.tasks.disposal_execute_due",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "notifications-purge": {
         "task": "tthc_portal.notifications.tasks.notifications_purge",
         "schedule": crontab(hour=3, minute=50),

@@ -45,6 +45,9 @@ READ_ONLY = {
     "feedback.RatingLink",
     "queueing.Appointment",
     "queueing.Ticket",
+    "records.DisposalList",
+    "records.DisposedDossier",
+    "records.LegalHold",
     "receipts.Receipt",
     "receipts.ReceiptNotice",
     "procedures.MinistryDecision",
@@ -85,6 +88,7 @@ CONFIGURATION = {
     "queueing.PriorityClass",
     "queueing.ServiceGroup",
     "receipts.ReceiptSeries",
+    "records.RetentionRule",  # dated retention periods (unconfirmed: the province decides)
 }
 # django-axes' lockout records: deleting one is how an administrator unlocks.
 THIRD_PARTY = {"axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog"}

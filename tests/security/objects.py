@@ -301,8 +301,10 @@ def provide(kind: str, route_name: str) -> list[Obj]:
         )  # fmt: skip
     if kind in ("queue_centre", "queue_counter", "queue_appointment"):
         return _queueing(kind)
-    if kind in ("component", "requirement", "pakn_attachment"):
-        return []  # filled from the dossier or PAKN on the same URL
+    if kind in ("disposal_list", "legal_hold"):
+        return _records(kind)
+    if kind in ("component", "requirement", "pakn_attachment", "disposal_item", "paper_kind"):
+        return []  # filled from the dossier, PAKN or list on the same URL
     raise KeyError(kind)
 
 
@@ -317,7 +319,31 @@ def _office_rows(kind, rows) -> list[Obj]:
 
 
 # Kinds that only ride along with another kwarg's object.
-SECONDARY = {"component", "requirement", "pakn_attachment", "fmt", "action"}
+SECONDARY = {
+    "component", "requirement", "pakn_attachment", "fmt", "action", "disposal_item", "paper_kind",
+}  # fmt: skip
+
+RECORDS = "@records"  # records roles are groups outside the role table: no matrix role holds them
+
+
+def _records(kind: str) -> list[Obj]:
+    from records.models import DisposalList, LegalHold
+
+    rule = {"view_perm": RECORDS, "act_perms": frozenset({RECORDS})}
+    if kind == "disposal_list":
+        return [
+            Obj(kind=kind, label=f"disposal list {row.pk}",
+                values={"pk": row.pk, "paper": "list",
+                        "item_pk": row.items.order_by("pk").values_list("pk", flat=True).first()
+                        or 0},
+                agencies=frozenset({row.agency_id}), **rule)
+            for row in DisposalList.objects.order_by("pk")
+        ]  # fmt: skip
+    return [
+        Obj(kind=kind, label=f"legal hold {h.pk}", values={"pk": h.pk},
+            agencies=frozenset({h.dossier.receiving_agency_id}), **rule)
+        for h in LegalHold.objects.select_related("dossier").order_by("pk")
+    ]  # fmt: skip
 
 
 def _queueing(kind: str) -> list[Obj]:

@@ -25,6 +25,14 @@ MACHINE = "machine"  # called by another system with its own credential
 ACCESS_CLASSES = {PUBLIC, SIGNED_IN, APPLICANT, STAFF, OFFICE, ADMINISTRATOR, MACHINE}
 
 ACCESS: dict[str, str] = {
+    # records retention and disposal (records/* groups; others get a 404)
+    "records:proposals": STAFF,
+    "records:review": STAFF,
+    "records:item_remove": STAFF,
+    "records:approve": STAFF,
+    "records:paper_download": STAFF,
+    "records:holds": STAFF,
+    "records:hold_lift": STAFF,
     # kernel
     "set_language": PUBLIC,
     "javascript-catalog": PUBLIC,
@@ -276,6 +284,8 @@ GET_ONLY = {"accounts:logout", "accounts:sessions_end_all", "accounts:sessions_e
 # The object kind behind a kwarg (see objects.py). ``pk`` and ``code`` mean a
 # different object on each URL, hence URL_KINDS.
 KWARG_KINDS: dict[str, str] = {
+    "item_pk": "disposal_item",
+    "paper": "paper_kind",
     "dossier_id": "dossier",
     "procedure_pk": "procedure",
     "component_pk": "component",
@@ -296,6 +306,11 @@ KWARG_KINDS: dict[str, str] = {
 }
 
 URL_KINDS: dict[str, str] = {
+    "records:review": "disposal_list",
+    "records:item_remove": "disposal_list",
+    "records:approve": "disposal_list",
+    "records:paper_download": "disposal_list",
+    "records:hold_lift": "legal_hold",
     "receipts:desk_collect": "dossier",
     "receipts:receipt_detail": "receipt",
     "receipts:receipt_correct": "receipt",

@@ -243,4 +243,7 @@ def world_build() -> World:
     _api_client(users, agencies)
     _signin_sessions(users)
     _floor_rows(users)
+    from records.demo import demo_disposal_rows
+
+    demo_disposal_rows(users["quantri"])
     return World(users=users, agencies=agencies, consulted_dossier=consulted, extra=health)

@@ -59,6 +59,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Phản ánh, kiến nghị"), "feedback:staff_inbox", ALL_STAFF),
     NavItem(_("Chỉ số 766"), "indicators:dashboard", INDICATOR_ROLES),
     NavItem(_("Thống kê xếp hàng"), "queueing:statistics", INDICATOR_ROLES),
+    # Shown by role; the records/* groups decide (anyone else gets a 404 there).
+    NavItem(
+        _("Lưu trữ, hủy hồ sơ"),
+        "records:proposals",
+        frozenset({Role.DEPARTMENT_HEAD, Role.PROVINCIAL_STAFF, Role.ADMINISTRATOR}),
+    ),
     NavItem(
         _("Đồng bộ liên thông"), "integrations:sync_dashboard", frozenset({Role.PROVINCIAL_STAFF})
     ),
