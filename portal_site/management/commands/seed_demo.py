@@ -49,6 +49,7 @@ class Command(BaseCommand):
             f"{queue['tickets']} số mới."
         )
         self.stdout.write(indicators_demo.seed_indicators())
+        self.stdout.write(_seed_records())
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD})")
@@ -66,3 +67,22 @@ class Command(BaseCommand):
             "Thêm mã bí mật TOTP ở trên (khóa theo thời gian, 6 chữ số, 30 giây) vào bất kỳ "
             "ứng dụng TOTP nào: Google Authenticator, Microsoft Authenticator, FreeOTP..."
         )
+
+
+def _seed_records() -> str:
+    """The two records roles for the demo: the provincial office reviews disposal
+    lists, the Justice director approves them; one sample list and one hold."""
+    from django.contrib.auth import get_user_model
+
+    from records.demo import demo_disposal_rows
+    from records.groups import ARCHIVE_HEAD, RECORDS_OFFICER, records_groups_sync
+
+    groups = records_groups_sync()
+    users = get_user_model().objects.in_bulk(["vanphong", "lanhdao.tuphap", "quantri"],
+                                             field_name="username")  # fmt: skip
+    if "vanphong" in users:
+        users["vanphong"].groups.add(groups[RECORDS_OFFICER])
+    if "lanhdao.tuphap" in users:
+        users["lanhdao.tuphap"].groups.add(groups[ARCHIVE_HEAD])
+    demo_disposal_rows(users.get("quantri"))
+    return "Lưu trữ: vanphong rà soát, lanhdao.tuphap duyệt danh mục hủy hồ sơ."
