@@ -13,7 +13,9 @@ from .models import (
     ChangeType,
     ComponentRequirement,
     FeeItem,
+    Field,
     LegalBasis,
+    Level,
     ProcedureVersion,
     SimplificationPlan,
     WorkflowStep,
@@ -87,6 +89,14 @@ class ReviewForm(forms.Form):
 
 
 class VersionForm(forms.ModelForm):
+    # The procedure's code lives on Procedure; a code-less one (a new procedure) gets it
+    # here, because it cannot be submitted without one.
+    procedure_code = forms.CharField(
+        label=_("Mã TTHC"),
+        max_length=32,
+        required=False,
+        help_text=_("Mã trên Cơ sở dữ liệu quốc gia về TTHC, ví dụ 1.001612."),
+    )
     applicant_types = forms.MultipleChoiceField(
         label=_("Đối tượng thực hiện"),
         choices=ApplicantType.choices,
@@ -113,6 +123,20 @@ class VersionForm(forms.ModelForm):
             "cutoff_time": forms.TimeInput(attrs={"type": "time"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ordered first: code and classification are what submission checks first.
+        self.order_fields(["procedure_code", "name", "field", "level"])
+        procedure = self.instance.procedure if self.instance.procedure_id else None
+        self.fields["procedure_code"].initial = procedure.code if procedure else ""
+        if procedure is not None and procedure.code:
+            self.fields["procedure_code"].disabled = True
+
+
+# Empty rows offered under each list: without JavaScript this is how many rows one
+# save can add; static/js/formset-rows.js adds more on demand.
+EMPTY_ROWS = 3
+
 
 def _child_form(model, fields, widgets=None):
     return forms.modelform_factory(model, fields=fields, widgets=widgets or {})
@@ -122,21 +146,21 @@ ComponentFormSet = formset_factory(
     _child_form(ComponentRequirement, ["order", "name", "copy_kind", "count", "required",
                                        "must_digitise", "form_template"],
                 {"name": forms.Textarea(attrs={"rows": 2})}),
-    extra=1, can_delete=True,
+    extra=EMPTY_ROWS, can_delete=True,
 )  # fmt: skip
 FeeFormSet = formset_factory(
     _child_form(FeeItem, ["kind", "name", "amount_vnd", "online_amount_vnd", "unit"]),
-    extra=1, can_delete=True,
+    extra=EMPTY_ROWS, can_delete=True,
 )  # fmt: skip
 LegalBasisFormSet = formset_factory(
     _child_form(LegalBasis, ["title", "effective_date"],
                 {"title": forms.Textarea(attrs={"rows": 2}), "effective_date": DATE_WIDGET}),
-    extra=1, can_delete=True,
+    extra=EMPTY_ROWS, can_delete=True,
 )  # fmt: skip
 StepFormSet = formset_factory(
     _child_form(WorkflowStep, ["order", "name", "actor_role", "actor_text", "unit",
                                "citizen_status_text", "budget", "budget_unit", "counted"]),
-    extra=1, can_delete=True,
+    extra=EMPTY_ROWS, can_delete=True,
 )  # fmt: skip
 
 CHILD_FORMSETS = {
@@ -155,7 +179,8 @@ def formset_rows(formset) -> list[dict]:
         if not data or data.get("DELETE"):
             continue
         row = {k: v for k, v in data.items() if k != "DELETE"}
-        if "unit" in row:
+        # A step's "unit" is an agency; a fee's "unit" is text (per page, per dossier).
+        if "unit" in row and formset.form._meta.model is WorkflowStep:
             unit = row.pop("unit")
             row["unit_id"] = unit.pk if unit else None
         rows.append(row)
@@ -166,25 +191,56 @@ def formset_initial(version: ProcedureVersion, relation: str, fields: list[str])
     initial = []
     for child in getattr(version, relation).all():
         row = {f: getattr(child, f) for f in fields}
-        if "unit" in fields:
+        if "unit" in fields and isinstance(child, WorkflowStep):
             row["unit"] = child.unit_id
         initial.append(row)
     return initial
 
 
+class InternalProcedureChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        # latest_name is annotated by the selector: no query per option.
+        name = getattr(obj, "latest_name", "") or ""
+        return f"{obj.code or '—'} {name}".strip()
+
+
 class SimplificationPlanForm(forms.ModelForm):
+    procedure = InternalProcedureChoice(label=_("TTHC nội bộ"), queryset=Agency.objects.none())
+
     class Meta:
         model = SimplificationPlan
         fields = [
             "procedure", "agency", "approval_decision", "approved_on", "abolish",
             "cost_before_vnd", "cost_after_vnd", "steps_before", "steps_after",
-            "documents_before", "documents_after", "implemented", "note",
+            "documents_before", "documents_after", "implemented_on", "note",
         ]  # fmt: skip
-        widgets = {"approved_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "approved_on": DATE_WIDGET,
+            "implemented_on": DATE_WIDGET,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def clean(self):
         cleaned = super().clean()
         before, after = cleaned.get("cost_before_vnd"), cleaned.get("cost_after_vnd")
         if before is not None and after is not None and after > before:
             self.add_error("cost_after_vnd", _("Chi phí sau không được lớn hơn chi phí trước."))
+        elif cleaned.get("abolish") and after:
+            self.add_error(
+                "cost_after_vnd",
+                _("Phương án bãi bỏ thủ tục thì chi phí tuân thủ sau phải bằng 0."),
+            )
         return cleaned
+
+
+class InternalProcedureForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Agency.objects.none())
+    code = forms.CharField(label=_("Mã TTHC"), max_length=32, required=False,
+                           help_text=_("Để trống nếu chưa được cấp mã."))  # fmt: skip
+    name = forms.CharField(label=_("Tên thủ tục nội bộ"), max_length=500)
+    internal_scope = forms.ChoiceField(
+        label=_("Phạm vi nội bộ"),
+        choices=ProcedureVersion._meta.get_field("internal_scope").choices,
+    )
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all())
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), choices=Level.choices)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
 from tthc_portal.workdays.services import get_calendar
 
@@ -14,7 +13,6 @@ from .models import (
     ProcedureVersion,
     PublicationItem,
     PublicationTask,
-    SimplificationPlan,
 )
 from .services.publication import task_deadlines, task_overall_state
 
@@ -57,50 +55,3 @@ def version_for_user(user, pk: int) -> ProcedureVersion:
         .prefetch_related("components", "fees", "legal_bases", "steps__unit")
         .get(pk=pk)
     )
-
-
-def simplification_progress(user) -> list[dict]:
-    """Per agency: internal procedures, plans, and progress toward the 20%/20% targets."""
-    agencies = agencies_for_user(user, "view_agency_records")
-    # Baseline: every internal procedure the agency has ever implemented.
-    internal_counts = dict(
-        ProcedureVersion.objects.filter(is_internal=True, implementing_agency__in=agencies)
-        .values_list("implementing_agency")
-        .annotate(n=Count("procedure", distinct=True))
-    )
-    plans = (
-        SimplificationPlan.objects.filter(agency__in=agencies)
-        .values("agency")
-        .annotate(
-            plans=Count("pk"),
-            abolished=Count("pk", filter=Q(abolish=True)),
-            cost_before=Sum("cost_before_vnd"),
-            cost_after=Sum("cost_after_vnd"),
-        )
-    )
-    by_agency = {row["agency"]: row for row in plans}
-    rows = []
-    for agency in Agency.objects.filter(pk__in=set(by_agency) | set(internal_counts)).filter(
-        pk__in=agencies
-    ):
-        plan = by_agency.get(agency.pk, {})
-        total = internal_counts.get(agency.pk, 0)
-        cost_before = plan.get("cost_before") or 0
-        cost_after = plan.get("cost_after") or 0
-        count_cut = (plan.get("abolished", 0) * 100 / total) if total else 0
-        cost_cut = ((cost_before - cost_after) * 100 / cost_before) if cost_before else 0
-        rows.append(
-            {
-                "agency": agency,
-                "internal": total,
-                "plans": plan.get("plans", 0),
-                "abolished": plan.get("abolished", 0),
-                "count_cut": count_cut,
-                "cost_before": cost_before,
-                "cost_after": cost_after,
-                "cost_cut": cost_cut,
-                "count_ok": count_cut >= 20,
-                "cost_ok": cost_cut >= 20,
-            }
-        )
-    return rows

@@ -11,4 +11,9 @@ urlpatterns = [
     path("phien-ban/<int:pk>/", publication.version_edit, name="version"),
     path("phien-ban/<int:pk>/<str:action>/", publication.version_action, name="version_action"),
     path("don-gian-hoa/", simplification.progress, name="simplification"),
+    path(
+        "don-gian-hoa/thu-tuc-noi-bo/",
+        simplification.internal_procedures,
+        name="internal_procedures",
+    ),
 ]

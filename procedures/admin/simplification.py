@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ..models import SimplificationPlan
+from ..models import SimplificationPlan, SimplificationTarget
 
 
 @admin.register(SimplificationPlan)
@@ -33,3 +33,19 @@ class SimplificationPlanAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SimplificationPlan]:
         return super().get_queryset(request).select_related("procedure__current_version", "agency")
+
+
+@admin.register(SimplificationTarget)
+class SimplificationTargetAdmin(admin.ModelAdmin):
+    """Dated configuration: each province keeps its own 1085 dates and percentages."""
+
+    admin_write_paths = {"config": {"procedures.SimplificationTarget"}}
+    list_display = (
+        "name",
+        "count_cut_percent",
+        "cost_cut_percent",
+        "inventory_due",
+        "completion_due",
+        "valid_from",
+    )
+    search_fields = ("name", "source")

@@ -23,7 +23,7 @@ from .publication import (
     PublicationTask,
     TaskStatus,
 )
-from .simplification import SimplificationPlan
+from .simplification import SimplificationPlan, SimplificationTarget
 from .workflow import WorkflowStep
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "PublicationItem",
     "PublicationTask",
     "SimplificationPlan",
+    "SimplificationTarget",
     "TaskStatus",
     "TimeKind",
     "VersionStatus",

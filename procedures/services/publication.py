@@ -32,7 +32,9 @@ from ..models import (
     TaskStatus,
     VersionStatus,
 )
+from ..publication_dates import deadline_state as _state  # the board's rule is 1.2's
 from . import ProcedureError, require_agency_perm
+from .validation import UNCLASSIFIED_FIELD_NAME
 from .versions import version_create_draft, version_transition
 
 DUE_SOON_WORKING_DAYS = 1
@@ -190,7 +192,7 @@ def item_start_draft(*, actor, item: PublicationItem):
         from .importing import _field_for
 
         # A new procedure starts unclassified; the specialist picks the field.
-        content["field"] = _field_for("Chưa phân loại")
+        content["field"] = _field_for(UNCLASSIFIED_FIELD_NAME)
         content["level"] = "province"
     version = version_create_draft(
         actor=actor,
@@ -370,18 +372,6 @@ STATE_LABELS = {
     "late": gettext_lazy("Hoàn thành trễ hạn"),
     "n/a": gettext_lazy("Không áp dụng"),
 }
-
-
-def _state(due: date | None, done: date | None, today: date, soon_from: date | None) -> str:
-    if due is None:
-        return "n/a"
-    if done is not None:
-        return "on_time" if done <= due else "late"
-    if today > due:
-        return "overdue"
-    if soon_from is not None and today >= soon_from:
-        return "due_soon"
-    return "pending"
 
 
 def task_deadlines(

@@ -6,9 +6,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from tthc_portal.text import fold
 from tthc_portal.workdays.calendar import TimeUnit
 
-from ..models import ProcedureVersion
+from ..models import Level, ProcedureVersion
+
+# The field a new procedure is given until the specialist classifies it
+# (item_start_draft and the importer create it under this name).
+UNCLASSIFIED_FIELD_NAME = "Chưa phân loại"
 
 
 def constituent_parts_missing(version: ProcedureVersion) -> list[str]:
@@ -81,8 +86,22 @@ def workflow_budget_errors(version: ProcedureVersion) -> list[str]:
     return errors
 
 
-def submission_errors(version: ProcedureVersion) -> list[str]:
+def identity_errors(version: ProcedureVersion) -> list[str]:
+    """A procedure goes to the head only with its code and classification (field and
+    level, publication.md §4): the decision lists procedures by code, and the national
+    database files them by field and level."""
     errors = []
+    if not (version.procedure.code or "").strip():
+        errors.append(_("Thủ tục chưa có mã TTHC."))
+    if version.field_id is None or version.field.name_folded == fold(UNCLASSIFIED_FIELD_NAME):
+        errors.append(_("Thủ tục chưa được phân loại lĩnh vực."))
+    if version.level not in Level.values:
+        errors.append(_("Thủ tục chưa có cấp thực hiện."))
+    return errors
+
+
+def submission_errors(version: ProcedureVersion) -> list[str]:
+    errors = identity_errors(version)
     missing = constituent_parts_missing(version)
     if missing:
         errors.append(_("Còn thiếu bộ phận tạo thành: %(parts)s.") % {"parts": ", ".join(missing)})

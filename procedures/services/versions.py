@@ -19,6 +19,7 @@ from tthc_portal.audit.services import audit_record
 from tthc_portal.notifications.models import Channel
 from tthc_portal.notifications.services import notification_enqueue
 from tthc_portal.text import fold
+from tthc_portal.web.public_cache import CATALOGUE, public_pages_invalidate
 
 from ..models import (
     ComponentRequirement,
@@ -176,6 +177,7 @@ def version_update(
     content: dict[str, Any] | None = None,
     children: dict[str, list[dict]] | None = None,
     coordinating_agencies=None,
+    code: str | None = None,
 ) -> ProcedureVersion:
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     require_agency_perm(actor, "draft_procedures", owner_agency(version))
@@ -187,7 +189,9 @@ def version_update(
             )
             % {"s": version.get_status_display()}
         )
-    before = version_snapshot(version)
+    before = {**version_snapshot(version), "code": version.procedure.code}
+    if code is not None:
+        _procedure_code_assign(version.procedure, code.strip())
     for name, value in _normalise(content or {}).items():
         if name not in CONTENT_FIELDS:
             raise ValueError(f"Not a content field: {name}")
@@ -203,9 +207,24 @@ def version_update(
         action="procedure_version.update",
         target=version,
         before=before,
-        after=version_snapshot(version),
+        after={**version_snapshot(version), "code": version.procedure.code},
     )
     return version
+
+
+def _procedure_code_assign(procedure: Procedure, code: str) -> None:
+    """A code-less procedure receives its code in the draft (the national database
+    assigns it); an existing code is the procedure's identity and is not edited here."""
+    if not code or code == (procedure.code or ""):
+        return
+    if procedure.code:
+        raise ProcedureError(
+            _("Thủ tục đã có mã %(code)s; không sửa mã trong dự thảo.") % {"code": procedure.code}
+        )
+    if Procedure.objects.filter(code=code).exclude(pk=procedure.pk).exists():
+        raise ProcedureError(_("Mã TTHC %(code)s đã được dùng cho thủ tục khác.") % {"code": code})
+    procedure.code = code
+    procedure.save(update_fields=["code"])
 
 
 def _notify(users, subject: str, body: str, topic: str) -> None:
@@ -346,6 +365,8 @@ def versions_activate(*, today: date, procedure_ids: list[int] | None = None) ->
     Every switch is a compare-and-set on the procedure row.
     """
     counts = {"activated": 0, "retired": 0, "locked": 0}
+    # The public catalogue pages are cached until the catalogue changes.
+    transaction.on_commit(lambda: public_pages_invalidate(CATALOGUE))
     published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
     if procedure_ids is not None:
         published = published.filter(procedure_id__in=procedure_ids)

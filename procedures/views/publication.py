@@ -25,6 +25,7 @@ from ..forms import (
     formset_rows,
 )
 from ..models import ProcedureVersion, PublicationItem, PublicationTask, TaskStatus, VersionStatus
+from ..review import review_base, version_diff
 from ..services import ProcedureError
 from ..services import publication as publication_services
 from ..services.publication import ItemInput
@@ -202,20 +203,24 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     editable = version.status == VersionStatus.DRAFT and user.has_perm(
         "agencies.draft_procedures", agency
     )
-    form = VersionForm(instance=version)
-    formsets = _formsets(version)
+    # Only the drafter edits; everyone else gets the review, which needs no forms.
+    form = VersionForm(instance=version) if editable else None
+    formsets = _formsets(version) if editable else {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         form = VersionForm(request.POST, instance=version)
         formsets = _formsets(version, request.POST, request.FILES)
         if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
+            content = dict(form.cleaned_data)
+            code = content.pop("procedure_code", "")
             try:
                 version = version_update(
                     actor=user,
                     version=version,
-                    content=dict(form.cleaned_data),
+                    content=content,
                     children={rel: formset_rows(fs) for rel, fs in formsets.items()},
+                    code=None if form.fields["procedure_code"].disabled else code,
                 )
             except ProcedureError as error:
                 _report(request, error)
@@ -238,6 +243,8 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": allowed_actions(version.status),
             "can_approve": user.has_perm("agencies.approve_procedures", agency),
             "review_form": ReviewForm(),
+            # The head reviews the whole content against the version in force.
+            "diff": None if editable else version_diff(version, review_base(version)),
         },
     )
 

@@ -1,8 +1,9 @@
 """The publication chain in a real browser (issue: procedure catalogue).
 
 Provincial staff record a ministry decision → the task shows deadlines that
-match the calendar → a specialist drafts the version and its workflow → the
-head approves → staff record the chairman's decision → on the effective date
+match the calendar → a specialist drafts the version, its code and field, and
+its workflow (adding a row on the page) → the head reviews the whole content
+and approves → staff record the chairman's decision → on the effective date
 the procedure appears in the public catalogue. A task left untouched past its
 deadline is flagged by the beat job and shown on the board.
 """
@@ -17,8 +18,9 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from procedures.models import DeadlineKey, MinistryDecision, PublicationTask
+from procedures.models import DeadlineKey, Field, MinistryDecision, PublicationTask
 from procedures.services.publication import compute_due, shift_working_days
+from procedures.services.validation import UNCLASSIFIED_FIELD_NAME
 from procedures.services.versions import versions_activate
 from procedures.tasks import publication_sweep
 from tests.browser.test_smoke_roles import assert_no_console_errors, sign_in
@@ -77,6 +79,11 @@ def test_publication_chain_to_the_public_catalogue(
     page.goto(f"{base}/thu-tuc/cong-bo/nhiem-vu/{task.pk}/")
     page.get_by_role("button", name="Soạn dự thảo").click()
     expect(page.get_by_test_id("version-status")).to_have_text("Dự thảo")
+    # A new procedure goes to the head only with its code and its field.
+    expect(page.locator(".problems")).to_contain_text("Thủ tục chưa có mã TTHC.")
+    page.locator("#id_procedure_code").fill("1.099777")
+    field = Field.objects.exclude(name=UNCLASSIFIED_FIELD_NAME).order_by("name").first()
+    page.locator("#id_field").select_option(str(field.pk))
     page.locator("#id_level").select_option("province")
     page.locator("#id_implementing_agency").select_option(label="Sở Y tế")
     page.locator("#id_applicant_types_0").check()
@@ -97,16 +104,28 @@ def test_publication_chain_to_the_public_catalogue(
     expect(page.locator(".message-error").first).to_be_visible()
     expect(page.locator("body")).to_contain_text("không bằng thời hạn giải quyết")
     shoot(page, "publication-2-unbalanced-workflow")
-    # …and accepted once the budgets sum to the 5 working days.
-    page.locator("#id_steps-0-budget").fill("5")
+    # …and accepted once a step added on the same page (no save per row) makes
+    # the budgets sum to the 5 working days.
+    steps = page.locator("[data-formset='steps']")
+    steps.get_by_role("button", name="Thêm dòng").click()
+    added = steps.locator("[data-formset-row]").last
+    added.locator("[name$='-order']").fill("2")
+    added.locator("[name$='-name']").fill("Lãnh đạo Sở ký duyệt")
+    added.locator("[name$='-actor_role']").select_option("department_head")
+    added.locator("[name$='-budget']").fill("1")
     page.get_by_role("button", name="Lưu và trình lãnh đạo").click()
     expect(page.locator(".message").first).to_contain_text("Đã trình lãnh đạo phê duyệt.")
 
-    # 3. The head approves.
+    # 3. The head reviews the whole content (a new procedure: nothing to compare) and approves.
     switch_user(page, base, "lanhdao.yte")
     version = task.items.get().version
     page.goto(f"{base}/thu-tuc/cong-bo/phien-ban/{version.pk}/")
     expect(page.get_by_test_id("version-status")).to_have_text("Đã trình lãnh đạo")
+    expect(page.get_by_test_id("version-review")).to_contain_text("chưa có phiên bản đang áp dụng")
+    expect(page.get_by_test_id("diff-steps")).to_contain_text("Lãnh đạo Sở ký duyệt")
+    expect(page.get_by_test_id("diff-components")).to_contain_text(
+        "Đơn đề nghị cấp giấy chứng nhận"
+    )
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("task-status")).to_have_text("Chờ Chủ tịch UBND tỉnh quyết định")
 
@@ -136,6 +155,27 @@ def test_publication_chain_to_the_public_catalogue(
     expect(page.get_by_role("heading", level=1)).to_contain_text(NEW_NAME)
     expect(page.locator("main")).to_contain_text("Đơn đề nghị cấp giấy chứng nhận")
     shoot(page, "publication-4-public-catalogue")
+    assert_no_console_errors(console_errors)
+
+
+def test_head_reviews_an_amendment_against_the_version_in_force(
+    page: Page, demo_site: str, console_errors: list[str], shoot: Shoot
+) -> None:
+    """The demo's submitted amendment (88/QĐ-BTP): the head sees every part with what
+    was added, removed or changed against the version in force, then approves."""
+    base = demo_site
+    task = PublicationTask.objects.get(ministry_decision__number="88/QĐ-BTP")
+    version = task.items.get().version
+    sign_in(page, base, "lanhdao.tuphap")
+    page.goto(f"{base}/thu-tuc/cong-bo/phien-ban/{version.pk}/")
+    expect(page.get_by_test_id("version-review")).to_contain_text("So sánh với phiên bản")
+    added = page.locator("[data-testid^='diff-'] tr[data-state='added']").first
+    expect(added).to_contain_text("Thêm mới")
+    expect(added.locator("ins").first).to_be_visible()
+    expect(page.get_by_test_id("diff-fields")).to_contain_text("Mức độ trực tuyến")
+    shoot(page, "publication-6-head-review-diff")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("task-status")).to_have_text("Chờ Chủ tịch UBND tỉnh quyết định")
     assert_no_console_errors(console_errors)
 
 

@@ -259,7 +259,12 @@ def test_full_chain_through_the_api(province):
     # Fill in the content, with a workflow half a day short of the time limit.
     response = specialist.patch(
         version_url(draft["id"]),
-        {**COMPLETE_CONTENT, "field": "LV-GD", "steps": UNBALANCED_STEPS},
+        {
+            **COMPLETE_CONTENT,
+            "field": "LV-GD",
+            "steps": UNBALANCED_STEPS,
+            "procedure_code": "1.099001",
+        },  # a new procedure is submitted with its code
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -344,9 +349,10 @@ def test_returning_needs_a_reason(province):
     version_id = specialist.post(item_draft(body["items"][0]["id"])).json()["id"]
     specialist.patch(
         version_url(version_id),
-        {**COMPLETE_CONTENT, "steps": BALANCED_STEPS},
+        {**COMPLETE_CONTENT, "steps": BALANCED_STEPS, "field": "LV-GD",
+         "procedure_code": "1.099002"},  # a new procedure needs its code and field
         format="json",
-    )
+    )  # fmt: skip
     assert specialist.post(version_url(version_id, "submit")).status_code == 200
 
     response = head.post(version_url(version_id, "return"), {"note": "  "}, format="json")

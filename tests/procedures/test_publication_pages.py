@@ -213,14 +213,15 @@ def test_simplification_progress_against_twenty_percent(client, demo):
     )  # fmt: skip
     assert SimplificationPlan.objects.count() == 2
     rows = {
-        r["agency"].code: r
-        for r in client.get(reverse("procedures:simplification")).context["rows"]
+        r.agency.code: r
+        for r in client.get(reverse("procedures:simplification")).context["progress"].rows
     }
     row = rows[health.code]
-    assert row["internal"] == 5
-    assert row["count_cut"] == 20  # 1 of 5 abolished
-    assert row["count_ok"] is True
-    assert round(row["cost_cut"]) == 55  # 2,000,000 → 900,000
+    assert row.internal == 5
+    assert row.count.planned_percent == 20  # 1 of 5 abolished in the plans
+    assert round(row.cost.planned_percent) == 55  # 2,000,000 → 900,000
+    # Neither plan is carried out yet: nothing is achieved.
+    assert row.count.achieved_percent == 0 and row.cost.achieved_percent == 0
     bad = client.post(
         reverse("procedures:simplification"),
         {"procedure": procedures[2].pk, "agency": health.pk, "cost_before_vnd": "100",

@@ -85,6 +85,7 @@ ACCESS: dict[str, str] = {
     "procedures:version": STAFF,
     "procedures:version_action": STAFF,
     "procedures:simplification": SIGNED_IN,
+    "procedures:internal_procedures": SIGNED_IN,
     "procedures_api:catalogue-procedure-list": PUBLIC,
     "procedures_api:catalogue-procedure-detail": PUBLIC,
     "procedures_api:catalogue-field-list": PUBLIC,

@@ -183,12 +183,20 @@ class VersionUpdateSerializer(serializers.ModelSerializer):
     fees = FeeInputSerializer(many=True, required=False)
     legal_bases = LegalBasisInputSerializer(many=True, required=False)
     steps = WorkflowStepInputSerializer(many=True, required=False)
+    procedure_code = serializers.CharField(
+        required=False,
+        max_length=32,
+        help_text=_(
+            "Mã TTHC, cho thủ tục chưa có mã (không trình được khi thiếu mã). "
+            "Code of a procedure that has none yet (it cannot be submitted without one)."
+        ),
+    )
 
     CHILDREN = ("components", "fees", "legal_bases", "steps")
 
     class Meta:
         model = ProcedureVersion
-        fields = VERSION_CONTENT
+        fields = [*VERSION_CONTENT, "procedure_code"]
         extra_kwargs = {name: {"required": False} for name in fields}
 
     def validate_steps(self, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -89,12 +89,14 @@ class VersionViewSet(
         data = s.VersionUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         content, children, coordinating = data.split()
+        code = content.pop("procedure_code", None)
         version_update(
             actor=request.user,
             version=version,
             content=content,
             children=children,
             coordinating_agencies=coordinating,
+            code=code,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=version.pk)).data)
 
