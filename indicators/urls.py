@@ -2,7 +2,11 @@
 
 from django.urls import path
 
+from tthc_portal.web.public_cache import INDICATORS, cached_public_page
+
 from .views import dashboard, drilldown, operations, public, reports
+
+public_cached = cached_public_page(INDICATORS)
 
 app_name = "indicators"
 
@@ -39,6 +43,11 @@ urlpatterns = [
         name="periodic_download",
     ),
     # public, no login
-    path("cong-khai/chi-so-766/", public.period_list, name="public_list"),
-    path("cong-khai/chi-so-766/<str:label>/", public.period_detail, name="public_detail"),
+    # Cached for anonymous visitors until a period is published (period_publish).
+    path("cong-khai/chi-so-766/", public_cached(public.period_list), name="public_list"),
+    path(
+        "cong-khai/chi-so-766/<str:label>/",
+        public_cached(public.period_detail),
+        name="public_detail",
+    ),
 ]

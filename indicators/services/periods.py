@@ -19,6 +19,7 @@ from feedback.selectors import period_bounds
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import province_root
 from tthc_portal.audit.services import audit_record
+from tthc_portal.web.public_cache import INDICATORS, public_pages_invalidate
 
 from .. import engine
 from ..models import (
@@ -434,4 +435,6 @@ def period_publish(*, actor, period: ReportPeriod) -> ReportPeriod:
         before={"status": PeriodStatus.OPEN},
         after={"status": PeriodStatus.PUBLISHED, "province_total": total},
     )
+    # The public 766 report pages are cached until a period is published.
+    transaction.on_commit(lambda: public_pages_invalidate(INDICATORS))
     return period

@@ -370,6 +370,9 @@ TTHC = {
     },
     # Delivered outbox messages and read staff notices are deleted after this
     # many days (work tables; history and audit keep what happened).
+    # Anonymous catalogue and public 766 pages served from the shared cache for at
+    # most this long (publication invalidates them at once); 0 = off.
+    "PUBLIC_CACHE_SECONDS": int(os.environ.get("TTHC_PUBLIC_CACHE_SECONDS", "3600")),
     "NOTIFICATION_RETENTION_DAYS": int(os.environ.get("TTHC_NOTIFICATION_RETENTION_DAYS", "90")),
     "PARTITION_ARCHIVE_DIR": os.environ.get(
         "TTHC_PARTITION_ARCHIVE_DIR", str(VAR_DIR / "partition-archive")

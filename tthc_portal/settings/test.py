@@ -14,7 +14,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # The test client comes from 127.0.0.1: only this (TEST-NET) address is the scraper.
-TTHC = {**TTHC, "METRICS_ALLOWED": "192.0.2.10/32"}
+# The public page cache has its own tests (tests/web/test_public_cache.py), which
+# switch it on; elsewhere tests edit rows directly and read the pages back.
+TTHC = {**TTHC, "METRICS_ALLOWED": "192.0.2.10/32", "PUBLIC_CACHE_SECONDS": 0}
 # Login throttling has its own test that switches it on.
 AXES_ENABLED = False
 # Existing journeys sign citizens in with a password; its own test turns it off.
