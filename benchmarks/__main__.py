@@ -9,7 +9,9 @@ import time
 
 from .harness import machine, setup
 
-MODULES = ("calendar", "catalogue", "dossiers", "search", "queueing", "indicators", "sync")
+MODULES = (
+    "calendar", "catalogue", "dossiers", "search", "queueing", "bulk", "indicators", "sync",
+)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,10 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(MODULES)}")
         return 2
     setup()
-    from . import calendar, catalogue, dossiers, indicators, queueing, search, sync
+    from . import bulk, calendar, catalogue, dossiers, indicators, queueing, search, sync
 
     modules = {"calendar": calendar, "catalogue": catalogue, "dossiers": dossiers,
-               "search": search, "queueing": queueing, "indicators": indicators,
+               "search": search, "queueing": queueing, "bulk": bulk, "indicators": indicators,
                "sync": sync}  # fmt: skip
     print(f"# TTHC portal benchmarks — {machine()}")
     started = time.perf_counter()

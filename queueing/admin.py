@@ -12,6 +12,7 @@ from .models import (
     Appointment,
     AppointmentSlot,
     Counter,
+    KioskDevice,
     PriorityClass,
     ServiceGroup,
     Ticket,
@@ -64,3 +65,9 @@ class AppointmentAdmin(ReadOnlyModelAdmin):
     list_filter = ("status", "day")
     # The person is shown by id only: the admin list is not a directory of citizens.
     raw_id_fields = ("person",)
+
+
+@admin.register(KioskDevice)
+class KioskDeviceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "centre", "role", "is_active")
+    list_filter = ("centre", "role")

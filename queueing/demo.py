@@ -12,7 +12,15 @@ from django.utils import timezone
 from tthc_portal.agencies.models import Agency
 
 from .defaults import ensure_all
-from .models import AppointmentSlot, Counter, PriorityStrategy, ServiceGroup, Ticket
+from .models import (
+    AppointmentSlot,
+    Counter,
+    KioskDevice,
+    KioskRole,
+    PriorityStrategy,
+    ServiceGroup,
+    Ticket,
+)
 from .services.tickets import ticket_issue
 
 JUSTICE, HEALTH = "000.00.10.H99", "000.00.11.H99"
@@ -45,6 +53,14 @@ def seed_queueing() -> dict[str, int]:
         )  # fmt: skip
         counter.service_groups.add(groups[letter])
         counters += created
+    # One device of each role: /xep-hang/<centre>/thiet-bi/may-lay-so/ and …/ki-ot-1/.
+    for code, name, role in (
+        ("may-lay-so", "Máy lấy số cửa chính", KioskRole.TICKET_PRINTER),
+        ("ki-ot-1", "Ki-ốt thông minh sảnh A", KioskRole.SMART_KIOSK),
+    ):
+        KioskDevice.objects.get_or_create(
+            centre=centre, code=code, defaults={"name": name, "role": role}
+        )
     today = timezone.localdate()
     slots = 0
     for offset in range(1, 8):

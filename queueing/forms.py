@@ -78,3 +78,18 @@ class StatisticsForm(forms.Form):
         if start and end and (end < start or (end - start).days > 92):
             raise forms.ValidationError(_("Khoảng ngày không hợp lệ (tối đa 92 ngày)."))
         return data
+
+
+class KioskScanForm(forms.Form):
+    """What the kiosk's QR reader types: the lookup link printed on the papers."""
+
+    scan = forms.CharField(
+        label=_("Quét mã QR trên Giấy tiếp nhận hồ sơ"), max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )  # fmt: skip
+
+
+class KioskSignInForm(forms.Form):
+    purpose = forms.ChoiceField(
+        choices=[("submit", "submit"), ("pay", "pay"), ("results", "results")]
+    )

@@ -115,6 +115,44 @@ class Counter(models.Model):
         return str(_("Quầy %(n)s") % {"n": self.number})
 
 
+class KioskRole(models.TextChoices):
+    # Decree 309/2026 Art. 3(9): a ticket printer and a smart kiosk are different devices.
+    TICKET_PRINTER = "ticket_printer", _("Máy lấy số thứ tự")
+    SMART_KIOSK = (
+        "smart_kiosk",
+        _("Ki-ốt thông minh (tra cứu, nộp hồ sơ, thanh toán, nhận kết quả)"),
+    )
+
+
+class KioskDevice(models.Model):
+    """A self-service device of the centre and the role it plays. Its page is
+    ``/xep-hang/<centre>/thiet-bi/<code>/``; the role decides what it offers."""
+
+    centre = models.ForeignKey(
+        OneStopDesk, on_delete=models.PROTECT, related_name="kiosk_devices",
+        verbose_name=_("trung tâm"),
+    )  # fmt: skip
+    code = models.SlugField(_("mã thiết bị"), max_length=32)
+    name = models.CharField(_("tên, vị trí"), max_length=255, blank=True)
+    role = models.CharField(_("vai trò"), max_length=16, choices=KioskRole.choices)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("thiết bị tự phục vụ")
+        verbose_name_plural = _("thiết bị tự phục vụ")
+        ordering = ["centre", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "code"], name="queue_kiosk_device_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_role_display()})"
+
+    @property
+    def is_smart(self) -> bool:
+        return self.role == KioskRole.SMART_KIOSK
+
+
 class TicketSource(models.TextChoices):
     KIOSK = "kiosk", _("Ki-ốt lấy số")
     BOOKING = "booking", _("Lịch hẹn trực tuyến")

@@ -15,6 +15,7 @@ from .models import (
     AppointmentSlot,
     AppointmentStatus,
     Counter,
+    KioskDevice,
     ServiceGroup,
     Ticket,
     TicketStatus,
@@ -165,3 +166,8 @@ def statistics_by_hour(rows: list[dict]) -> list[dict]:
         }
         for h, v in sorted(hours.items())
     ]
+
+
+def kiosk_devices_public(centre_id: int) -> QuerySet[KioskDevice]:
+    """The active self-service devices of a centre (their pages are public)."""
+    return KioskDevice.objects.filter(centre_id=centre_id, is_active=True).select_related("centre")

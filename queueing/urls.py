@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking, desk, public, stats
+from .views import booking, desk, kiosk, public, stats
 
 app_name = "queueing"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("xep-hang/<int:centre_id>/ki-ot/ve/", public.kiosk_ticket, name="kiosk_ticket"),
     path("xep-hang/<int:centre_id>/man-hinh/", public.display, name="display"),
     path("xep-hang/<int:centre_id>/man-hinh/du-lieu/", public.display_data, name="display_data"),
+    path("xep-hang/<int:centre_id>/thiet-bi/<slug:code>/", kiosk.device, name="device"),
+    path("xep-hang/<int:centre_id>/thiet-bi/<slug:code>/quet-ma/", kiosk.scan, name="device_scan"),
+    path(
+        "xep-hang/<int:centre_id>/thiet-bi/<slug:code>/dang-nhap/",
+        kiosk.sign_in,
+        name="device_sign_in",
+    ),
     path("xep-hang/quay/", desk.counters, name="counters"),
     path("xep-hang/quay/<int:counter_id>/", desk.counter, name="counter"),
     path("xep-hang/thong-ke/", stats.statistics, name="statistics"),

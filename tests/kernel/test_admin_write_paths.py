@@ -85,6 +85,7 @@ CONFIGURATION = {
     "procedures.SimplificationPlan",
     "queueing.AppointmentSlot",
     "queueing.Counter",
+    "queueing.KioskDevice",
     "queueing.PriorityClass",
     "queueing.ServiceGroup",
     "receipts.ReceiptSeries",

@@ -299,7 +299,7 @@ def provide(kind: str, route_name: str) -> list[Obj]:
             kind, Receipt.objects.order_by("pk"), lambda r: r.dossier_id,
             lambda r: f"receipt {r.pk}", lambda r: {"pk": r.pk},
         )  # fmt: skip
-    if kind in ("queue_centre", "queue_counter", "queue_appointment"):
+    if kind in ("queue_centre", "queue_counter", "queue_appointment", "queue_device"):
         return _queueing(kind)
     if kind in ("disposal_list", "legal_hold"):
         return _records(kind)
@@ -347,8 +347,14 @@ def _records(kind: str) -> list[Obj]:
 
 
 def _queueing(kind: str) -> list[Obj]:
-    from queueing.models import Appointment, Counter, ServiceGroup
+    from queueing.models import Appointment, Counter, KioskDevice, ServiceGroup
 
+    if kind == "queue_device":
+        return [
+            Obj(kind=kind, label=f"device {d.code}",
+                values={"centre_id": d.centre_id, "code": d.code}, public=True)
+            for d in KioskDevice.objects.order_by("pk")
+        ]  # fmt: skip
     if kind == "queue_centre":
         centres = sorted(set(ServiceGroup.objects.values_list("centre_id", flat=True)))
         return [

@@ -25,6 +25,9 @@ MACHINE = "machine"  # called by another system with its own credential
 ACCESS_CLASSES = {PUBLIC, SIGNED_IN, APPLICANT, STAFF, OFFICE, ADMINISTRATOR, MACHINE}
 
 ACCESS: dict[str, str] = {
+    "queueing:device": PUBLIC,
+    "queueing:device_scan": PUBLIC,
+    "queueing:device_sign_in": PUBLIC,
     # records retention and disposal (records/* groups; others get a 404)
     "records:proposals": STAFF,
     "records:review": STAFF,
@@ -307,6 +310,9 @@ KWARG_KINDS: dict[str, str] = {
 }
 
 URL_KINDS: dict[str, str] = {
+    "queueing:device": "queue_device",
+    "queueing:device_scan": "queue_device",
+    "queueing:device_sign_in": "queue_device",
     "records:review": "disposal_list",
     "records:item_remove": "disposal_list",
     "records:approve": "disposal_list",

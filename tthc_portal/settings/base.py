@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tthc_portal.accounts.signins.middleware.SessionGuardMiddleware",
     "tthc_portal.accounts.second_factor.middleware.SecondFactorRequiredMiddleware",
+    # A smart kiosk goes back to its home page when a citizen's session ends there.
+    "queueing.middleware.KioskReturnMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A form sent twice (double click, retry) acts once and gets the first result.
     "tthc_portal.web.idempotency.IdempotencyMiddleware",
@@ -370,6 +372,12 @@ TTHC = {
     },
     # Delivered outbox messages and read staff notices are deleted after this
     # many days (work tables; history and audit keep what happened).
+    # Where receipts_demo points the e-receipt target; production refuses one on this
+    # machine (tthc.E006) unless TTHC_DEMO_PARTS.
+    "RECEIPT_PROVIDER_URL": os.environ.get("TTHC_RECEIPT_PROVIDER_URL", ""),
+    # A session opened at a smart kiosk (VNeID sign-in) lives this long; its pages then
+    # go back to the kiosk's home (unconfirmed).
+    "KIOSK_SESSION_SECONDS": int(os.environ.get("TTHC_KIOSK_SESSION_SECONDS", "600")),
     # Anonymous catalogue and public 766 pages served from the shared cache for at
     # most this long (publication invalidates them at once); 0 = off.
     "PUBLIC_CACHE_SECONDS": int(os.environ.get("TTHC_PUBLIC_CACHE_SECONDS", "3600")),

@@ -10,6 +10,9 @@ trial). production.py raises at import with these findings (nothing runs
 ``check --deploy`` Errors for any other settings module that switches the
 flag off.
 
+The receipt provider's address is also a database row (its ``integrations.Target``):
+``receipts.checks`` refuses a local one there with ``--database``.
+
 The findings are computed from plain values, without ``django.conf.settings``,
 because production.py needs them before settings exist. Messages are for the
 operator, in English like Django's own checks.
@@ -50,7 +53,8 @@ def demo_parts_allowed() -> bool:
     return bool(getattr(settings, "DEMO_PARTS", True))
 
 
-def _is_loopback(url: str) -> bool:
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine (a local simulator)."""
     host = (urlsplit(url).hostname or "").rstrip(".").lower()
     if not host:
         return False
@@ -110,7 +114,7 @@ def demo_parts_configured(
             )
         )
     hub_url = str(tthc.get("NATIONAL_HUB_URL") or "")
-    if _is_loopback(hub_url):
+    if is_loopback_url(hub_url):
         found.append(
             DemoPart(
                 id="tthc.E004",
@@ -120,7 +124,7 @@ def demo_parts_configured(
             )
         )
     discovery_url = str(identity.get("OIDC_DISCOVERY_URL") or "")
-    if _is_loopback(discovery_url):
+    if is_loopback_url(discovery_url):
         found.append(
             DemoPart(
                 id="tthc.E005",
@@ -128,6 +132,19 @@ def demo_parts_configured(
                 "provider, which signs anyone in as any citizen.",
                 hint=_hint(
                     "OIDC_DISCOVERY_URL", "the national single sign-on's https:// discovery URL"
+                ),
+            )
+        )
+    receipt_url = str(tthc.get("RECEIPT_PROVIDER_URL") or "")
+    if is_loopback_url(receipt_url):
+        found.append(
+            DemoPart(
+                id="tthc.E006",
+                msg=f"The e-receipt provider is this machine ({receipt_url}): the local "
+                "receipt simulator, whose receipts never reach the tax authority.",
+                hint=_hint(
+                    "TTHC_RECEIPT_PROVIDER_URL",
+                    "the VNPT or Viettel e-receipt service address in the provider contract",
                 ),
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from receipts.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_receipts_setup
@@ -14,7 +15,9 @@ class Command(BaseCommand):
     help = "Cấu hình nhà cung cấp biên lai điện tử mô phỏng và dải số biên lai để dùng thử."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--provider-url", default="http://127.0.0.1:8300")
+        # TTHC_RECEIPT_PROVIDER_URL; refused in production (tthc.E006) unless a demonstration.
+        default = settings.TTHC.get("RECEIPT_PROVIDER_URL") or "http://127.0.0.1:8300"
+        parser.add_argument("--provider-url", default=default)
         parser.add_argument("--wait", type=float, default=15.0, help="giây chờ bộ mô phỏng")
 
     def handle(self, *args, provider_url: str, wait: float, **options) -> None:
