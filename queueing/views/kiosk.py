@@ -23,6 +23,7 @@ from .. import selectors
 from ..forms import KioskScanForm, KioskSignInForm
 from ..models import KioskDevice
 from ..services.kiosk import (
+    kiosk_device_from_cookie,
     kiosk_device_remember,
     kiosk_scan_token,
     kiosk_session_end,
@@ -39,6 +40,7 @@ def _device(centre_id: int, code: str, *, smart: bool = False) -> KioskDevice:
 
 
 def _home(request: HttpRequest, device: KioskDevice, status: int = 200, **extra) -> HttpResponse:
+    remember = extra.pop("remember", True)
     context = {
         "device": device,
         "centre": device.centre,
@@ -56,18 +58,25 @@ def _home(request: HttpRequest, device: KioskDevice, status: int = 200, **extra)
         **extra,
     }
     response = render(request, "queueing/smart_kiosk.html", context, status=status)
-    kiosk_device_remember(response, device)
+    if remember:
+        kiosk_device_remember(response, device)
     return response
 
 
 @never_cache
 @require_safe
 def device(request: HttpRequest, centre_id: int, code: str) -> HttpResponse:
-    """The device's home. A smart kiosk's home ends any session on the device."""
+    """The device's home. On the kiosk itself (its device cookie), the home ends any
+    session left on it; a signed-in person's own browser following a link here is
+    not signed out (a GET must not end someone's session) nor made a kiosk."""
     found = _device(centre_id, code)
     if not found.is_smart:
         return redirect("queueing:kiosk", centre_id=found.centre_id)
-    kiosk_session_end(request)
+    remembered = kiosk_device_from_cookie(request)
+    if remembered is not None and remembered.pk == found.pk:
+        kiosk_session_end(request)
+    elif request.user.is_authenticated:
+        return _home(request, found, remember=False)
     return _home(request, found)
 
 

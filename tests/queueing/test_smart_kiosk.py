@@ -162,3 +162,13 @@ def test_other_browsers_are_not_sent_to_any_kiosk(client: Client, smart):
     # A forged cookie names no device.
     client.cookies["tthc_kiosk"] = str(smart.pk)
     assert client.get(reverse("web:home")).status_code == 200
+
+
+@override_settings(MIDDLEWARE=MIDDLEWARE)
+def test_a_signed_in_persons_own_browser_is_not_signed_out_by_a_kiosk_link(client: Client, smart):
+    citizen = UserFactory()
+    client.force_login(citizen)
+    page = client.get(_url("queueing:device", smart))
+    assert page.status_code == 200
+    assert client.session.get("_auth_user_id") == str(citizen.pk)  # a GET ends no session
+    assert "tthc_kiosk" not in page.cookies  # nor makes this browser a kiosk
