@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from procedures.models import ComponentRequirement, Level, ProcedureVersion
 from procedures.selectors import catalogue_search, search_terms
 from tthc_portal.agencies.models import Agency, AgencyKind
 from tthc_portal.agencies.selectors import agencies_for_user
+from tthc_portal.audit.models import AuditEvent
 from tthc_portal.workdays.services import get_calendar
 
 from .models import Dossier, DossierComponent, DossierDocument, Status
@@ -132,11 +135,23 @@ def receivable_versions(agency: Agency, query: str = "") -> QuerySet[ProcedureVe
 
 
 def counter_drafts(user, limit: int = 10) -> list[Dossier]:
-    """Dossiers being entered at the counter that were not finished."""
+    """The dossiers this officer started at the counter and did not finish,
+    most recently touched first, so an entry left when the applicant went to
+    fetch a paper is found and resumed. Who started a draft is the actor of
+    its ``dossier.create`` audit event (looked up through the audit index on
+    the target); one query."""
+    started_here = AuditEvent.objects.filter(
+        actor=user,
+        action="dossier.create",
+        target_type=ContentType.objects.get_for_model(Dossier),
+        target_id=Cast(OuterRef("pk"), CharField()),
+    )
     return list(
         dossiers_for_staff(user, RECEIVE_PERM)
         .filter(status=Status.DRAFT, submitted_by_officer=True)
-        .order_by("-created_at", "-pk")[:limit]
+        .filter(Exists(started_here))
+        .select_related("procedure_version")
+        .order_by("-updated_at", "-pk")[:limit]
     )
 
 

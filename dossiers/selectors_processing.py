@@ -16,18 +16,29 @@ from django.db.models import (
     ExpressionWrapper,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procedures.selectors import search_terms
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
 
-from .models import OPEN_STATUSES, DossierStep, StepKind, StepOutcome
+from .models import (
+    OPEN_STATUSES,
+    DossierStep,
+    NationalStatusMap,
+    PaymentStatus,
+    Status,
+    StepKind,
+    StepOutcome,
+)
 from .services.overdue import thresholds
+from .workflow import TRANSITIONS
 
 SCOPES = ("mine", "agency", "unassigned")
 
@@ -209,3 +220,56 @@ def answered_consultations(user, *, query: str = "") -> QuerySet[DossierStep]:
     if code:
         steps = steps.filter(dossier__code__startswith=code[:64])
     return steps.order_by("-completed_at", "-pk")
+
+
+def closing_consequences(dossier, transition: str) -> list[str]:
+    """What follows a decision that ends the dossier without a result (stop,
+    not eligible), in the words the confirmation page shows before the head
+    signs it. Each line is a fact of this dossier, read now."""
+    notice = {
+        "stop": _("Thông báo dừng giải quyết hồ sơ"),
+        "reject": _("Thông báo hồ sơ không đủ điều kiện giải quyết"),
+    }[transition]
+    channels = [
+        channel
+        for channel, present in (
+            (_("tin nhắn SMS tới %(phone)s") % {"phone": dossier.applicant_phone},
+             bool(dossier.applicant_phone)),
+            (_("thư điện tử tới %(email)s") % {"email": dossier.applicant_email},
+             bool(dossier.applicant_email)),
+            (_("trang “Hồ sơ của tôi”"), dossier.applicant_id is not None),
+        )
+        if present
+    ]  # fmt: skip
+    lines = [
+        _("Công dân %(name)s nhận %(notice)s kèm lý do bạn ghi, qua: %(channels)s.")
+        % {
+            "name": dossier.applicant_name,
+            "notice": notice,
+            "channels": ", ".join(channels) or _("giấy tờ tại Bộ phận Một cửa"),
+        }
+    ]
+    open_fees = dossier.payments.filter(status=PaymentStatus.REQUESTED).aggregate(
+        total=Sum("amount_vnd")
+    )["total"]
+    if open_fees:
+        lines.append(
+            _("Yêu cầu thanh toán %(amount)s đồng chưa nộp bị hủy; khoản nộp sau đó được hoàn lại.")
+            % {"amount": f"{open_fees:,}".replace(",", ".")}
+        )
+    else:
+        lines.append(_("Không có khoản phí nào đang chờ thanh toán."))
+    target = TRANSITIONS[transition].target
+    national = (
+        NationalStatusMap.objects.filter(status=target)
+        .values_list("national_label", flat=True)
+        .first()
+    )
+    lines.append(
+        _("Trạng thái “%(status)s” được đồng bộ lên Cổng Dịch vụ công quốc gia.")
+        % {"status": national or dict(Status.choices)[target]}
+    )
+    lines.append(
+        _("Các bước đang xử lý được đóng, thời hạn ngừng tính; quyết định không thể hoàn tác.")
+    )
+    return lines

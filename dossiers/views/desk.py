@@ -87,6 +87,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "rows": selectors.queue_rows(page.object_list, now),
         "summary": selectors.desk_queue_summary(request.user, now),
+        "drafts": selectors.counter_drafts(request.user),
         "now": now,
     }
     return render(request, "dossiers/desk/queue.html", context)

@@ -26,3 +26,14 @@ def form_error(form) -> dict[str, Any]:
         "message": _("Chưa thực hiện được: vui lòng sửa các lỗi được đánh dấu bên dưới."),
         "details": details,
     }
+
+
+def service_error_message(label: str, error: dict[str, Any]) -> str:
+    """One flash message for a refused action: which one, why, and the details."""
+    text = _("Chưa thực hiện được “%(action)s”: %(why)s") % {
+        "action": label,
+        "why": error["message"],
+    }
+    if error["details"]:
+        text = f"{text} {' '.join(str(d) for d in error['details'])}"
+    return text

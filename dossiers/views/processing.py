@@ -33,13 +33,13 @@ from ..selectors_casework import (
     signed_result_report,
     staff_dossier,
 )
-from ..selectors_processing import dossier_steps
+from ..selectors_processing import closing_consequences, dossier_steps
 from ..services import DossierError
 from ..services.decisions import supplement_warning
 from ..services.documents import document_issue
 from ..services.steps import open_step
-from .errors import form_error, service_error
-from .processing_actions import ACTIONS_BY_NAME, form_for, forms_for
+from .errors import form_error, service_error, service_error_message
+from .processing_actions import ACTIONS_BY_NAME, Action, actions_now, form_for, forms_for, opened
 
 DOCUMENT_FRAGMENT = "dossiers/documents/_status.html"
 RESULT_STATUSES = (Status.RESULT_READY, Status.RETURNED, Status.ARCHIVED)
@@ -79,10 +79,12 @@ def render_page(
     forms = forms_for(work, dossier)
     errors = {}
     top_error = None
+    open_forms = opened(work, dossier, forms)
     if failed:
         if failed in forms:
             forms[failed] = form
             errors[failed] = error
+            open_forms.add(failed)
         else:  # the action is no longer offered (state changed): say why at the top
             top_error = error
     context = {
@@ -90,6 +92,8 @@ def render_page(
         "procedure": dossier.procedure_version.procedure,
         "work": work,
         "forms": forms,
+        "groups": actions_now(work, dossier, forms),
+        "opened": open_forms,
         "errors": errors,
         "top_error": top_error,
         "steps": list(dossier_steps(dossier)),
@@ -130,6 +134,12 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render_page(
             request, dossier, failed=action, form=form, error=form_error(form), status=400
         )
+    if (
+        spec.confirm
+        and request.POST.get("confirmed") != "1"
+        and spec.available(work, dossier)  # else the service says why not (403, refusal)
+    ):
+        return confirm_page(request, dossier, spec, form)
     try:
         message = spec.run(request.user, dossier, form.cleaned_data)
     except PermissionDenied:
@@ -139,15 +149,30 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise
         return step_moved_on(request, dossier_or_404(request, pk))
     except (DossierError, SigningError) as failure:
-        return render_page(
-            request, dossier_or_404(request, pk, action), failed=action, form=form,
-            error=service_error(failure), status=400,
-        )  # fmt: skip
+        # The action itself was refused (the dossier moved on, a rule said no):
+        # back to the page with the reason, so a refresh does not send it again.
+        messages.error(request, service_error_message(spec.label, service_error(failure)))
+        return redirect(page_url(dossier, spec.anchor))
     messages.success(request, message)
     if not dossier.handled:
         # Answered: the dossier is closed to the consulted unit; its record stays.
         return redirect(f"{reverse('processing:worklist')}?{urlencode({'pham_vi': ANSWERED})}")
     return redirect(page_url(dossier, spec.anchor))
+
+
+def confirm_page(request: HttpRequest, dossier: Dossier, spec: Action, form) -> HttpResponse:
+    """The step between the head's click and a decision that ends the dossier:
+    what the citizen is told, the fee, the national portal; the reason typed
+    is carried in the confirming form."""
+    context = {
+        "dossier": dossier,
+        "action": spec,
+        "form": form,
+        "reason": form.cleaned_data["reason"],
+        "consequences": closing_consequences(dossier, spec.transition),
+        "back": page_url(dossier, spec.anchor),
+    }
+    return render(request, "dossiers/processing/confirm.html", context)
 
 
 def step_moved_away(user, step) -> bool:

@@ -1,11 +1,15 @@
-"""The actions of the processing page, as data: for each one, when the page
-offers it, its form, and the service it calls.
+"""The actions of the processing page, as data: for each one, the lifecycle
+transition it performs (``dossiers.workflow.TRANSITIONS``: its label and the
+statuses it starts from), when the page offers it, its form, and the service
+it calls.
 
 Every action is a POST to ``/xu-ly/ho-so/<pk>/<slug>/``. The form's choices
 come from the dossier's state, not from the user's rights, so a person who
-may not act reaches the service and gets its ``PermissionDenied`` (403); a
-refused operation (``DossierError``) is shown next to the form, with what was
-typed kept.
+may not act reaches the service and gets its ``PermissionDenied`` (403). A
+form with invalid input is shown again with its errors; a refused operation
+(``DossierError``) redirects back to the page with the reason as a message,
+so a refresh never sends it again. Destructive actions (``confirm``) first
+show a page with their consequences.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ from ..forms_processing import (
     SupplementDraftForm,
 )
 from ..models import Dossier, Status
-from ..selectors_casework import Casework, consult_agencies
+from ..selectors_casework import Casework, consult_agencies, dossier_light
 from ..services import apology, closing, decisions, processing, results
+from ..workflow import TRANSITIONS
 
 Data = Any  # request.POST / request.FILES or None for an unbound form
 
@@ -231,41 +236,81 @@ def _stop(actor, dossier: Dossier, data: dict) -> str:
 class Action:
     name: str  # URL name and key of the form on the page
     slug: str  # path segment under /xu-ly/ho-so/<pk>/
-    anchor: str  # where the page scrolls after the action
+    anchor: str  # the page's section, and the group the action is listed in
+    transition: str  # key in dossiers.workflow.TRANSITIONS
     offered: Callable[[Casework], bool]
     form: Callable[[Casework, Dossier, Data, Data], forms.Form]
     run: Callable[[Any, Dossier, dict], str]
     files: bool = False
+    # Ends the dossier without a result: a confirmation page states what follows.
+    confirm: bool = False
+    # Shown open on the page: the work this person is expected to do next.
+    primary: Callable[[Casework, Dossier], bool] = lambda work, dossier: False
+
+    @property
+    def label(self) -> str:
+        return str(TRANSITIONS[self.transition].label)
+
+    def available(self, work: Casework, dossier: Dossier) -> bool:
+        """The lifecycle table allows it from the dossier's status and this
+        person's capabilities (``Casework``) allow it on the current step."""
+        return dossier.status in TRANSITIONS[self.transition].sources and self.offered(work)
+
+
+def _unassigned(work: Casework, dossier: Dossier) -> bool:
+    # Nobody holds the step: giving it to someone is the next thing, unless the
+    # head can decide it here and now (the approval step).
+    return work.step is not None and work.step.assignee_id is None and not work.can_approve
+
+
+def _late(work: Casework, dossier: Dossier) -> bool:
+    # A letter is only useful before the appointment passes: due soon or late.
+    return dossier_light(dossier) in ("due_soon", "overdue")
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("assign", "phan-cong", "xu-ly", lambda w: w.can_assign, _assign_form, _assign),
-    Action("complete", "chuyen-buoc", "xu-ly", lambda w: w.can_complete, _complete_form,
-           _complete),
-    Action("send_back", "tra-lai", "xu-ly", lambda w: w.can_send_back, _send_back_form,
-           _send_back),
-    Action("consult", "xin-y-kien", "xu-ly", lambda w: w.can_consult, _consult_form, _consult),
-    Action("answer", "tra-loi-y-kien", "y-kien", lambda w: bool(w.answerable), _answer_form,
-           _answer),
-    Action("supplement_draft", "du-thao-bo-sung", "bo-sung", lambda w: w.can_draft_supplement,
-           _supplement_form, _supplement_draft),
-    Action("supplement_issue", "ban-hanh-bo-sung", "bo-sung", lambda w: w.can_sign_supplement,
-           _supplement_decision_form, _supplement_issue),
-    Action("supplement_discard", "huy-bo-sung", "bo-sung", lambda w: w.can_sign_supplement,
-           _supplement_decision_form, _supplement_discard),
-    Action("result_upload", "tai-len-ket-qua", "ket-qua", lambda w: w.can_draft_result,
-           _plain(ResultUploadForm), _result_upload, files=True),
-    Action("result_generate", "soan-ket-qua", "ket-qua", lambda w: w.can_draft_result,
-           _plain(ResultGenerateForm), _result_generate),
-    Action("approve", "phe-duyet", "ket-qua", lambda w: w.can_approve, _plain(ApproveForm),
-           _approve),
-    Action("reject", "khong-du-dieu-kien", "quyet-dinh", lambda w: w.can_reject,
-           _plain(RejectForm), _reject),
-    Action("apology", "xin-loi", "xin-loi", lambda w: w.can_apologise and not w.apology_problem,
-           _apology_form, _apology),
-    Action("stop", "dung-xu-ly", "quyet-dinh", lambda w: w.can_stop, _plain(StopForm), _stop),
+    Action("assign", "phan-cong", "xu-ly", "assign", lambda w: w.can_assign, _assign_form,
+           _assign, primary=_unassigned),
+    Action("complete", "chuyen-buoc", "xu-ly", "complete_step", lambda w: w.can_complete,
+           _complete_form, _complete, primary=lambda w, d: True),
+    Action("send_back", "tra-lai", "xu-ly", "send_back", lambda w: w.can_send_back,
+           _send_back_form, _send_back),
+    Action("consult", "xin-y-kien", "xu-ly", "consult", lambda w: w.can_consult, _consult_form,
+           _consult),
+    Action("answer", "tra-loi-y-kien", "y-kien", "answer_consult", lambda w: bool(w.answerable),
+           _answer_form, _answer, primary=lambda w, d: True),
+    Action("supplement_draft", "du-thao-bo-sung", "bo-sung", "draft_supplement",
+           lambda w: w.can_draft_supplement, _supplement_form, _supplement_draft),
+    Action("supplement_issue", "ban-hanh-bo-sung", "bo-sung", "request_supplement",
+           lambda w: w.can_sign_supplement, _supplement_decision_form, _supplement_issue,
+           primary=lambda w, d: True),
+    Action("supplement_discard", "huy-bo-sung", "bo-sung", "request_supplement",
+           lambda w: w.can_sign_supplement, _supplement_decision_form, _supplement_discard),
+    Action("result_upload", "tai-len-ket-qua", "ket-qua", "attach_result",
+           lambda w: w.can_draft_result, _plain(ResultUploadForm), _result_upload, files=True),
+    Action("result_generate", "soan-ket-qua", "ket-qua", "attach_result",
+           lambda w: w.can_draft_result, _plain(ResultGenerateForm), _result_generate,
+           primary=lambda w, d: w.result_draft is None),
+    Action("approve", "phe-duyet", "ket-qua", "approve", lambda w: w.can_approve,
+           _plain(ApproveForm), _approve, primary=lambda w, d: True),
+    Action("reject", "khong-du-dieu-kien", "quyet-dinh", "reject", lambda w: w.can_reject,
+           _plain(RejectForm), _reject, confirm=True),
+    Action("apology", "xin-loi", "xin-loi", "issue_apology",
+           lambda w: w.can_apologise and not w.apology_problem, _apology_form, _apology,
+           primary=_late),
+    Action("stop", "dung-xu-ly", "quyet-dinh", "stop", lambda w: w.can_stop, _plain(StopForm),
+           _stop, confirm=True),
 )  # fmt: skip
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
+# The page's sections, in the order of the work: what each group of actions is for.
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("xu-ly", _("Chuyển tiếp hồ sơ")),
+    ("y-kien", _("Ý kiến cơ quan khác")),
+    ("ket-qua", _("Kết quả giải quyết")),
+    ("bo-sung", _("Yêu cầu bổ sung")),
+    ("xin-loi", _("Hẹn lại ngày trả kết quả")),
+    ("quyet-dinh", _("Kết thúc không có kết quả")),
+)
 
 
 def form_for(action: Action, work: Casework, dossier: Dossier, data=None, files=None):
@@ -278,8 +323,54 @@ def form_for(action: Action, work: Casework, dossier: Dossier, data=None, files=
 def forms_for(work: Casework, dossier: Dossier) -> dict[str, forms.Form]:
     """Unbound forms of the actions the page offers this user now."""
     return {
-        action.name: form_for(action, work, dossier) for action in ACTIONS if action.offered(work)
+        action.name: form_for(action, work, dossier)
+        for action in ACTIONS
+        if action.available(work, dossier)
     }
 
 
-__all__ = ["ACTIONS", "ACTIONS_BY_NAME", "Action", "form_for", "forms_for"]
+@dataclass(frozen=True)
+class Offered:
+    """One line of the page's "what you can do now" list."""
+
+    name: str
+    label: str
+    primary: bool
+    confirm: bool
+
+
+def actions_now(work: Casework, dossier: Dossier, offered: dict) -> list[dict]:
+    """The offered actions grouped by section, in the order of the work; the
+    discard of a supplement draft is listed with its sign-off, not apart."""
+    groups = []
+    for anchor, title in GROUPS:
+        items = [
+            Offered(a.name, a.label, a.primary(work, dossier), a.confirm)
+            for a in ACTIONS
+            if a.anchor == anchor and a.name in offered and a.name != "supplement_discard"
+        ]
+        if items:
+            groups.append({"anchor": anchor, "title": title, "actions": items})
+    return groups
+
+
+def opened(work: Casework, dossier: Dossier, offered: dict) -> set[str]:
+    """Names of the offered actions whose form starts open. When nothing on the
+    current step waits for this person (a head watching a dossier held by a
+    specialist), the apology letter is what they came for."""
+    names = {a.name for a in ACTIONS if a.name in offered and a.primary(work, dossier)}
+    if not names and "apology" in offered:
+        names.add("apology")
+    return names
+
+
+__all__ = [
+    "ACTIONS",
+    "ACTIONS_BY_NAME",
+    "GROUPS",
+    "Action",
+    "actions_now",
+    "form_for",
+    "forms_for",
+    "opened",
+]

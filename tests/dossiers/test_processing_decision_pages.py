@@ -28,6 +28,7 @@ from tests.dossiers.casework import (
     local,
     workflow_procedure_fixture,  # noqa: F401 (the workflow_procedure fixture)
 )
+from tests.dossiers.page_support import refused
 from tthc_portal.workdays.services import get_calendar
 
 pytestmark = pytest.mark.django_db
@@ -90,11 +91,11 @@ def test_second_request_needs_justification_and_acknowledgement(client, users, w
     page = client.get(page_url(dossier)).content.decode()
     warning = "Hồ sơ đã được yêu cầu bổ sung 1 lần."
     assert 'data-testid="supplement-warning"' in page and warning in page
-    refused = client.post(
+    unjustified = client.post(
         action_url("supplement_draft", dossier), draft_data(requirement, note="Ghi chú giữ lại")
     )
-    assert refused.status_code == 400
-    body = refused.content.decode()
+    assert unjustified.status_code == 400  # a form error: shown with the input kept
+    body = unjustified.content.decode()
     assert warning in body and "Ghi chú giữ lại</textarea>" in body  # the input is kept
     assert SupplementRequest.objects.filter(dossier=dossier).count() == 1
 
@@ -108,7 +109,7 @@ def test_second_request_needs_justification_and_acknowledgement(client, users, w
     client.force_login(users[HEAD])
     assert 'name="acknowledge_late"' in client.get(page_url(dossier)).content.decode()
     unacknowledged = client.post(action_url("supplement_issue", dossier), {"request": second.pk})
-    assert unacknowledged.status_code == 400 and warning in unacknowledged.content.decode()
+    refused(client, dossier, unacknowledged, warning)
     client.post(
         action_url("supplement_issue", dossier), {"request": second.pk, "acknowledge_late": "on"}
     )
@@ -184,7 +185,7 @@ def test_apology_with_a_new_date(client, users, workflow_procedure):
         {"reason": "Lần hai", "new_date": _working_day_after(new_day, 3).isoformat(),
          "new_time": "10:00"},
     )  # fmt: skip
-    assert second.status_code == 400 and "chỉ được hẹn lại một lần" in second.content.decode()
+    refused(client, dossier, second, "chỉ được hẹn lại một lần")
 
 
 def test_apology_too_late_is_explained(client, users, workflow_procedure):
@@ -196,34 +197,46 @@ def test_apology_too_late_is_explained(client, users, workflow_procedure):
     assert "chậm nhất 1 ngày làm việc trước hạn trả kết quả" in page
     assert "apology-form" not in page
     later = _working_day_after(timezone.localdate(), 10)
-    refused = client.post(
+    too_late = client.post(
         action_url("apology", dossier),
         {"reason": "Trễ", "new_date": later.isoformat(), "new_time": "10:00"},
     )
-    assert refused.status_code == 400
-    assert "chậm nhất 1 ngày làm việc trước hạn trả kết quả" in refused.content.decode()
+    refused(client, dossier, too_late, "chậm nhất 1 ngày làm việc trước hạn trả kết quả")
     assert not Apology.objects.filter(dossier=dossier).exists()
 
 
-def test_reject_and_stop(client, users, workflow_procedure):
+def test_reject_and_stop_after_confirming_their_consequences(client, users, workflow_procedure):
     rejected = assigned(users, workflow_procedure)
     stopped = assigned(users, workflow_procedure)
     client.force_login(users[HEAD])
     empty = client.post(action_url("reject", rejected), {"reason": "  "})
     assert empty.status_code == 400
     assert "Vui lòng nêu rõ lý do hồ sơ không đủ điều kiện giải quyết." in empty.content.decode()
-    client.post(action_url("reject", rejected), {"reason": "Không đủ năm kinh nghiệm"})
+
+    # The form leads to a confirmation page; nothing has happened yet.
+    asked = client.post(action_url("reject", rejected), {"reason": "Không đủ năm kinh nghiệm"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert 'data-testid="confirm-reject"' in page and "Không đủ năm kinh nghiệm" in page
+    assert "Thông báo hồ sơ không đủ điều kiện giải quyết" in page
+    assert "Cổng Dịch vụ công quốc gia" in page and 'name="confirmed" value="1"' in page
+    rejected.refresh_from_db()
+    assert rejected.status == Status.IN_PROCESSING
+
+    client.post(
+        action_url("reject", rejected), {"reason": "Không đủ năm kinh nghiệm", "confirmed": "1"}
+    )
     rejected.refresh_from_db()
     assert rejected.status == Status.REJECTED
     assert rejected.refusal_reason == "Không đủ năm kinh nghiệm"
     assert rejected.documents.filter(kind=DocumentKind.NOT_ELIGIBLE).exists()
     assert not rejected.steps.filter(completed_at__isnull=True).exists()
 
-    client.post(action_url("stop", stopped), {"reason": "Công dân không bổ sung"})
+    client.post(action_url("stop", stopped), {"reason": "Công dân không bổ sung", "confirmed": "1"})
     stopped.refresh_from_db()
     assert stopped.status == Status.STOPPED and stopped.stop_reason == "Công dân không bổ sung"
     page = client.get(page_url(stopped)).content.decode()
     assert "Lý do dừng:" in page and "stop-form" not in page
-    # A decision on a closed dossier is refused with the state in words.
+    # A decision on a closed dossier is refused with the state in words, no confirmation.
     late = client.post(action_url("stop", stopped), {"reason": "Lần nữa"})
-    assert late.status_code == 400 and "Dừng xử lý" in late.content.decode()
+    refused(client, stopped, late, "Dừng xử lý")
