@@ -57,6 +57,16 @@ class BareView(HttpUser):
         self.client.get("/healthz", name="bare view /healthz")
 
 
+class CataloguePage(HttpUser):
+    """The catalogue's first page alone, at full speed (compared with the bare view)."""
+
+    wait_time = constant(0)
+
+    @task
+    def catalogue(self) -> None:
+        self.client.get("/thu-tuc/", name="catalogue page alone")
+
+
 class CatalogueVisitor(HttpUser):
     weight = 40
     wait_time = between(THINK / 2, THINK * 1.5)
