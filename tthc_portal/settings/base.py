@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -217,7 +216,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # --- Identity: see identity.py -----------------------------------------------
-from .identity import IDENTITY  # noqa: E402
+from .identity import IDENTITY  # noqa: E402, F401  (dev, test and production extend it)
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -240,32 +239,16 @@ from tthc_portal.storage.config import storages_from_env  # noqa: E402
 STORAGES = storages_from_env(VAR_DIR)
 WHITENOISE_USE_FINDERS = True
 
-# --- Security headers (tightened further in production.py) ------------------
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
-    }
-}
-# Signing out after a national sign-on is a form post that redirects to the
-# provider's end-session endpoint, which form-action must allow.
-if IDENTITY["OIDC_DISCOVERY_URL"]:
-    _sso = urlsplit(IDENTITY["OIDC_DISCOVERY_URL"])
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_sso.scheme}://{_sso.netloc}")
+# --- Security headers and CSP: see security.py -------------------------------
+from .security import (  # noqa: E402, F401
+    CONTENT_SECURITY_POLICY,
+    CSRF_COOKIE_HTTPONLY,
+    SECURE_CONTENT_TYPE_NOSNIFF,
+    SECURE_REFERRER_POLICY,
+    SESSION_COOKIE_AGE,
+    SESSION_COOKIE_HTTPONLY,
+    X_FRAME_OPTIONS,
+)
 
 # --- Email and SMS ----------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
