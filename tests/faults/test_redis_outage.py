@@ -70,7 +70,11 @@ def api_for(users, login: str | None) -> APIClient:
 
 
 def queued(server: RedisProcess) -> int:
-    return server.client().llen("celery")
+    """Jobs waiting in the broker, over every job queue (tthc_portal/celery.py)."""
+    from tthc_portal.celery import LEGACY_QUEUE, QUEUES
+
+    client = server.client()
+    return sum(client.llen(name) for name in (*QUEUES, LEGACY_QUEUE))
 
 
 def check_core_pages(users, online_procedure, dossier: Dossier, *, up: bool) -> None:
