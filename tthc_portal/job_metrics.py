@@ -8,7 +8,7 @@ and the web process's ``/metrics`` reads them back. That covers every sweep
 national sync without instrumenting each one: the job's name is the label.
 
 Queue lengths are read from the broker at scrape time, one passive declare
-per queue the Celery app knows.
+per job queue of ``tthc_portal/celery.py``.
 """
 
 from __future__ import annotations
@@ -89,9 +89,11 @@ def queue_families() -> Iterable[GaugeMetricFamily]:
     length = GaugeMetricFamily(
         "tthc_queue_length", "Messages waiting in the job queue", labels=["queue"]
     )
+    from tthc_portal.celery import QUEUES
+
     with current_app.connection_for_read() as connection:
         channel = connection.default_channel
-        for queue in sorted(current_app.amqp.queues):
+        for queue in QUEUES:  # every queue a worker consumes, declared or not yet
             try:
                 waiting = channel.queue_declare(queue=queue, passive=True).message_count
             except Exception:  # a queue nobody declared yet holds nothing

@@ -53,4 +53,5 @@ def test_a_failed_job_keeps_its_last_success_and_counts_the_failure(client, monk
 
 def test_queue_lengths_come_from_the_broker(client) -> None:
     text = _scrape(client)
-    assert re.search(r'tthc_queue_length\{queue="celery"\} \d', text), text[-2000:]
+    for queue in ("default", "documents", "sync"):
+        assert re.search(rf'tthc_queue_length\{{queue="{queue}"\}} \d', text), text[-2000:]
