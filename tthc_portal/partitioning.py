@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import connection, migrations, transaction
+from django.db.migrations.exceptions import IrreversibleError
 
 DEFAULT_SUFFIX = "_default"
 MONTHS_AHEAD = 3
@@ -173,7 +174,8 @@ class PartitionByMonth(migrations.operations.base.Operation):
         _convert(schema_editor, self.table, self.column, timezone.localdate())
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        raise NotImplementedError("a partitioned table is not turned back into a plain one")
+        # Un-partitioning would copy every row back for no operational gain.
+        raise IrreversibleError("a partitioned table is not turned back into a plain one")
 
     def describe(self) -> str:
         return f"Partition {self.table} by month on {self.column}"
