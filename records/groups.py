@@ -34,3 +34,15 @@ def records_groups_sync() -> dict[str, Group]:
         )
         groups[name] = group
     return groups
+
+
+def records_groups_permissions_set(using: str = "default") -> None:
+    """The existing records groups get exactly their permissions (no group is created)."""
+    for name, (_label, codenames) in GROUPS.items():
+        group = Group.objects.using(using).filter(name=f"records/{name}").first()
+        if group is not None:
+            group.permissions.set(
+                Permission.objects.using(using).filter(
+                    content_type__app_label="records", codename__in=codenames
+                )
+            )
