@@ -51,6 +51,28 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every transactional test must also ask for ``serialized_rollback``.
+
+    A plain transactional test flushes the database afterwards and lets
+    ``post_migrate`` re-create content types under new ids; every serialized test
+    after it then fails to restore ``django_content_type`` (duplicate key) — far
+    from the cause. Refuse such a test at collection instead.
+    """
+    offenders = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if not marker or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError(
+            "django_db(transaction=True) without serialized_rollback=True: "
+            + ", ".join(offenders[:5])
+        )
+
+
 @pytest.fixture(autouse=True)
 def _staff_second_factor_verified(request, monkeypatch):
     """``client.force_login(staff)`` (and ``client.login``) also pass the second factor.

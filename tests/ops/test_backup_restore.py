@@ -25,7 +25,9 @@ from tests.conftest import IN_CI, require
 from tests.dossiers.test_result_signing import _at_approval
 from tthc_portal.storage.backups import BackupError, backup_verify
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a plain transactional test flushes and lets post_migrate
+# re-create content types under new ids, which breaks every serialized test after it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 APPLICANT = "001085012345"
