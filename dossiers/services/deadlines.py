@@ -78,6 +78,18 @@ def dossier_compute_due(dossier: Dossier, calendar: WorkCalendar | None = None) 
     return due_after_apology(dossier, calendar)
 
 
+def dossier_due_set(
+    dossier: Dossier, due_at: datetime | None, *, original: bool = False
+) -> list[str]:
+    """Store the dossier's due instant (and, with ``original``, the appointment
+    date given at receipt); the changed field names, for ``save(update_fields=…)``."""
+    dossier.due_at = due_at
+    if original:
+        dossier.original_due_at = due_at
+        return ["due_at", "original_due_at"]
+    return ["due_at"]
+
+
 def refresh_due(dossier: Dossier) -> list[str]:
     """Recompute ``due_at`` from the pause ledger, and the open steps with it
     (a step is never due after its dossier's clock says otherwise)."""

@@ -11,7 +11,7 @@ from tthc_portal.workdays.services import get_calendar
 from ..models import DocumentKind, Dossier, SupplementRequest, SupplementStage
 from . import DossierError
 from .codes import dossier_code_allocate
-from .deadlines import compute_due, snapshot_rule
+from .deadlines import compute_due, dossier_due_set, snapshot_rule
 from .documents import document_issue
 from .lifecycle import dossier_transition
 from .processing import reception_step_open
@@ -48,13 +48,13 @@ def dossier_receive(*, actor, dossier: Dossier, at=None) -> Dossier:
         fields = snapshot_rule(locked)
         rule_start = get_calendar().clock_start(received_at, locked.cutoff_time)
         locked.clock_started_at = rule_start
-        locked.due_at = locked.original_due_at = compute_due(locked, at_receipt=True)
+        fields += dossier_due_set(locked, compute_due(locked, at_receipt=True), original=True)
         if locked.submitted_at is None:
             locked.submitted_at = received_at
         fields += reception_step_open(locked, actor=actor, at=received_at)
         return [
             *fields, "procedure_version", "code", "receiving_agency_code", "received_at",
-            "clock_started_at", "due_at", "original_due_at", "submitted_at",
+            "clock_started_at", "submitted_at",
         ]  # fmt: skip
 
     dossier = dossier_transition(
