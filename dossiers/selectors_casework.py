@@ -35,7 +35,6 @@ from .models import (
 )
 from .selectors import dossier_access, dossiers_visible_to
 from .services.apology import apology_allowed
-from .services.overdue import thresholds
 from .services.processing import approval_step_id, assignable_staff
 from .services.results import result_draft, signed_result
 from .services.steps import may_hold, split_workflow, step_agency, workflow_of
@@ -103,7 +102,7 @@ def dossier_light(dossier: Dossier, now: datetime | None = None) -> str:
     now = now or timezone.now()
     if dossier.due_at <= now:
         return "overdue"
-    if dossier.due_soon or dossier.due_at <= thresholds(now)[0]:
+    if dossier.due_soon or (dossier.due_soon_at is not None and dossier.due_soon_at <= now):
         return "due_soon"
     return "in_time"
 

@@ -29,7 +29,6 @@ from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import agencies_for_user
 
 from .models import (
-    OPEN_STATUSES,
     DossierStep,
     NationalStatusMap,
     PaymentStatus,
@@ -94,16 +93,16 @@ def light_annotation(now: datetime) -> Case:
     A step is never greener than its dossier: an open dossier past its
     appointment makes each of its steps red, one coming due makes them amber
     (the same rule as ``dossier_light``), whatever the step's own budget says.
+    Read from the step row alone: it stores a copy of its running dossier's
+    due instant (services.deadlines). ``due <= regular`` is the run-time form
+    of the stored ``due_soon_at <= now`` (one rule, ``due_soon_hours``).
     """
     regular, _same_day = thresholds(now)
-    running = Q(dossier__status__in=OPEN_STATUSES, dossier__due_at__isnull=False)
     return Case(
         When(paused=True, then=Value("paused")),
-        When(Q(due_at__lte=now) | (running & Q(dossier__due_at__lte=now)), then=Value("overdue")),
+        When(Q(due_at__lte=now) | Q(dossier_due_at__lte=now), then=Value("overdue")),
         When(
-            Q(due_soon=True)
-            | Q(due_at__lte=regular)
-            | (running & (Q(dossier__due_soon=True) | Q(dossier__due_at__lte=regular))),
+            Q(due_soon=True) | Q(due_at__lte=regular) | Q(dossier_due_at__lte=regular),
             then=Value("due_soon"),
         ),
         When(due_at__isnull=True, then=Value("none")),

@@ -231,6 +231,14 @@ def generate(*, count: int, seed: int = 42, open_share: float = 0.04, years: flo
                 f"in {spent:.1f} s ({rate})")  # fmt: skip
     finally:
         sink.close()
+    # The rows are COPYed without the instants the sweep compares with the
+    # clock: stored now, for every open row, exactly as the services do.
+    from dossiers.services.deadlines_backfill import due_soon_backfill
+
+    tick = time.perf_counter()
+    filled = due_soon_backfill(calendar)
+    log(f"  due-soon instants: {filled[0]:,} open dossiers, {filled[1]:,} open steps "
+        f"in {time.perf_counter() - tick:.1f} s")  # fmt: skip
     sink.analyze([model for model, _ in TABLES] + [DailySequence])
     result.seconds = time.perf_counter() - started
     result.counts = dict(maker.counts)

@@ -142,6 +142,12 @@ class Dossier(models.Model):
     clock_started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    # Stored with ``due_at`` by services.deadlines.dossier_due_set (never
+    # shifted): when the dossier becomes due soon, and when its head is asked
+    # about an apology (None once one was issued). The sweep compares them
+    # with the clock.
+    due_soon_at = models.DateTimeField(null=True, blank=True, editable=False)
+    apology_ask_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(_("thời điểm kết thúc xử lý"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
     time_limit = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -238,14 +244,27 @@ class Dossier(models.Model):
                 name="dossier_open_agency_due",
                 condition=Q(status__in=["received", "in_processing", "awaiting_supplement"]),
             ),
+            # The sweep's compare-and-set ranges (services.overdue). ``due_at``
+            # second: the rows already past their due instant are passed over
+            # inside the index, without reading the table.
+            models.Index(
+                fields=["due_soon_at", "due_at"],
+                name="dossier_open_due_soon",
+                condition=Q(status__in=["received", "in_processing", "awaiting_supplement"]),
+            ),
+            models.Index(
+                fields=["apology_ask_at", "due_at"],
+                name="dossier_open_apology_ask",
+                condition=Q(status__in=["received", "in_processing", "awaiting_supplement"]),
+            ),
             models.Index(
                 fields=["submitted_at"],
                 name="dossier_waiting_reception",
                 condition=Q(status="submitted"),
             ),
             # Staff search (selectors_search): exact phone and ID number. The
-            # name's trigram index and the reversed code's index are
-            # PostgreSQL-only (migration 0015).
+            # name's words index (migration 0020) and the reversed code's index
+            # (0015) are PostgreSQL-only.
             models.Index(fields=["search_phone"], name="dossier_search_phone"),
             models.Index(fields=["search_id"], name="dossier_search_id"),
         ]

@@ -90,6 +90,12 @@ class DossierStep(models.Model):
     budget_hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     counted = models.BooleanField(default=True)
     due_at = models.DateTimeField(_("hạn xử lý bước"), null=True, blank=True)
+    # Stored with ``due_at`` by services.deadlines.step_due_set: when the step
+    # becomes due soon, and a copy of its dossier's due instant while the
+    # dossier's clock runs (a step is never greener than its dossier: the
+    # worklist's light reads both from this row, without joining the dossier).
+    due_soon_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dossier_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(_("thời điểm giao"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -131,6 +137,13 @@ class DossierStep(models.Model):
                 fields=["due_at"],
                 name="step_open_due",
                 condition=OPEN_STEP & Q(paused=False, due_at__isnull=False),
+            ),
+            # The sweep's due-soon compare-and-set (``due_at`` second: steps
+            # already overdue are passed over inside the index).
+            models.Index(
+                fields=["due_soon_at", "due_at"],
+                name="step_open_due_soon",
+                condition=OPEN_STEP & Q(paused=False, due_soon_at__isnull=False),
             ),
             models.Index(fields=["dossier", "started_at"], name="step_dossier"),
         ]
@@ -175,8 +188,8 @@ class Apology(models.Model):
 
 
 class SweepMark(models.Model):
-    """Where the deadline sweep got to: a routine run only reads the deadlines
-    crossed since the previous one (dossiers.services.overdue)."""
+    """The deadline sweep's last run and what it flipped (for monitoring;
+    the sweep itself reads only the stored instants)."""
 
     name = models.CharField(max_length=32, unique=True)
     swept_until = models.DateTimeField(_("quét đến thời điểm"))

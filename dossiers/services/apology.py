@@ -13,6 +13,7 @@ from tthc_portal.workdays.services import get_calendar
 
 from ..models import Apology, DocumentKind, Dossier
 from . import DossierError
+from .deadlines import dossier_due_set
 from .documents import document_issue
 from .lifecycle import dossier_transition
 from .steps import steps_recompute
@@ -67,12 +68,13 @@ def apology_issue(*, actor, dossier: Dossier | int, reason: str, new_due_at: dat
         )  # fmt: skip
         if locked.original_due_at is None:
             locked.original_due_at = locked.due_at
-        locked.due_at = new_due_at
+        # Issued first: the head is not asked about an apology again.
         locked.apology_issued = True
+        fields = dossier_due_set(locked, new_due_at)
         locked.due_soon = locked.is_overdue = False
         # The open steps follow the new appointment, computed again from the calendar.
         steps_recompute(locked)
-        return ["original_due_at", "due_at", "apology_issued", "due_soon", "is_overdue"]
+        return ["original_due_at", *fields, "apology_issued", "due_soon", "is_overdue"]
 
     dossier = dossier_transition(
         actor=actor, dossier=dossier, action="issue_apology", apply=apply, note=reason,

@@ -25,8 +25,17 @@ from tthc_portal.workdays.models import CalendarException
 from tthc_portal.workdays.services import calendar_from_database
 
 from ..models import OPEN_STATUSES, ClockPause, Dossier, DossierStep, Status
-from .deadlines import compute_due, dossier_compute_due
-from .overdue import SAME_DAY_UNITS, thresholds
+from .deadlines import (
+    DUE_FIELDS,
+    STEP_DUE_FIELDS,
+    compute_due,
+    dossier_compute_due,
+    dossier_due_copy,
+    dossier_due_set,
+    dossier_flags,
+    step_due_set,
+    step_flags,
+)
 from .steps import step_compute_due
 
 logger = logging.getLogger(__name__)
@@ -62,29 +71,22 @@ def affected_dossier_ids(days: list[date], calendar: WorkCalendar) -> list[int]:
     edited day and due on or after it (paused ones by their original date), and
     those with an open step whose own window spans it."""
     first, last = _bounds(days, calendar)
-    window = Q(received_at__lte=last) & (
-        Q(due_at__gte=first) | Q(due_at__isnull=True, original_due_at__gte=first)
-    )
+    # The stored due-soon and apology-question instants are walked back from
+    # the due instant, possibly to before receipt: an edit there moves them.
+    begun = Q(received_at__lte=last) | Q(due_soon_at__lte=last) | Q(apology_ask_at__lte=last)
+    window = begun & (Q(due_at__gte=first) | Q(due_at__isnull=True, original_due_at__gte=first))
     dossiers = set(
         Dossier.objects.filter(window, status__in=OPEN_STATUSES).values_list("pk", flat=True)
     )
     dossiers.update(
         DossierStep.objects.filter(
-            completed_at__isnull=True, paused=False, started_at__lte=last, due_at__gte=first
+            Q(started_at__lte=last) | Q(due_soon_at__lte=last),
+            completed_at__isnull=True,
+            paused=False,
+            due_at__gte=first,
         ).values_list("dossier_id", flat=True)
     )
     return sorted(dossiers)
-
-
-def _dossier_flags(dossier: Dossier, now: datetime) -> tuple[bool, bool]:
-    """(due soon, overdue) as the sweep would leave them now."""
-    if dossier.due_at is None:
-        return False, False
-    if dossier.due_at <= now:
-        return False, True
-    regular, same_day = thresholds(now)
-    horizon = same_day if dossier.time_unit in SAME_DAY_UNITS else regular
-    return dossier.due_at <= horizon, False
 
 
 def _recompute_batch(
@@ -99,11 +101,13 @@ def _recompute_batch(
     )
     pauses = {dossier.pk: list(dossier.pauses.all()) for dossier in dossiers}
     changed: list[Dossier] = []
+    quiet: list[Dossier] = []
     for dossier in dossiers:
         if dossier.status not in OPEN_STATUSES:
             continue
         report.dossiers_read += 1
         before = {"due_at": dossier.due_at, "original_due_at": dossier.original_due_at}
+        instants = (dossier.due_soon_at, dossier.apology_ask_at)
         due = dossier_compute_due(dossier, calendar)
         paused = dossier.status == Status.AWAITING_SUPPLEMENT
         if due is None and not paused:
@@ -112,11 +116,15 @@ def _recompute_batch(
             # The receipt's appointment, kept for the index, follows the calendar
             # too until an apology records it for good.
             dossier.original_due_at = compute_due(dossier, at_receipt=True, calendar=calendar)
-        dossier.due_at = due
+        dossier_due_set(dossier, due, calendar=calendar)
         after = {"due_at": dossier.due_at, "original_due_at": dossier.original_due_at}
         if after == before:
+            if instants != (dossier.due_soon_at, dossier.apology_ask_at):
+                # Same appointment, moved warnings: no audit, no new question.
+                dossier.due_soon, dossier.is_overdue = dossier_flags(dossier, now)
+                quiet.append(dossier)
             continue
-        dossier.due_soon, dossier.is_overdue = _dossier_flags(dossier, now)
+        dossier.due_soon, dossier.is_overdue = dossier_flags(dossier, now)
         dossier.apology_requested_at = None  # a new deadline: the head is asked afresh
         changed.append(dossier)
         audit_record(
@@ -124,8 +132,10 @@ def _recompute_batch(
             after={**after, "calendar_days": [day.isoformat() for day in report.days]},
         )  # fmt: skip
     Dossier.objects.bulk_update(
-        changed, ["due_at", "original_due_at", "due_soon", "is_overdue", "apology_requested_at"]
+        changed,
+        [*DUE_FIELDS, "original_due_at", "due_soon", "is_overdue", "apology_requested_at"],
     )
+    Dossier.objects.bulk_update(quiet, [*DUE_FIELDS[1:], "due_soon", "is_overdue"])
     report.dossiers_changed += len(changed)
     report.changed_ids += [dossier.pk for dossier in changed]
     report.steps_changed += _recompute_steps(dossiers, pauses, calendar, now)
@@ -138,7 +148,6 @@ def _recompute_steps(
     now: datetime,
 ) -> int:
     by_pk = {dossier.pk: dossier for dossier in dossiers}
-    regular, _same_day = thresholds(now)
     changed = []
     steps = DossierStep.objects.filter(
         dossier_id__in=list(by_pk), completed_at__isnull=True, paused=False
@@ -152,13 +161,14 @@ def _recompute_steps(
             else [Pause(p.started_at, p.ended_at, p.reason) for p in ledger]
         )
         due = step_compute_due(step, closed, dossier.due_at, calendar, dossier)
-        if due == step.due_at:
+        copy = dossier_due_copy(dossier)
+        before = (step.due_at, step.due_soon_at, step.dossier_due_at)
+        step_due_set(step, due, copy, calendar)
+        if (step.due_at, step.due_soon_at, step.dossier_due_at) == before:
             continue
-        step.due_at = due
-        step.is_overdue = due is not None and due <= now
-        step.due_soon = due is not None and now < due <= regular
+        step.due_soon, step.is_overdue = step_flags(step, now)
         changed.append(step)
-    DossierStep.objects.bulk_update(changed, ["due_at", "due_soon", "is_overdue"])
+    DossierStep.objects.bulk_update(changed, [*STEP_DUE_FIELDS, "due_soon", "is_overdue"])
     return len(changed)
 
 

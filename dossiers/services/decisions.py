@@ -19,6 +19,7 @@ from ..models import (
     SupplementState,
 )
 from . import DossierError
+from .deadlines import dossier_due_set
 from .documents import document_issue
 from .lifecycle import dossier_transition
 from .processing import approval_due_here
@@ -100,10 +101,11 @@ def supplement_issue(
             state=SupplementState.ISSUED, requested_by=actor, requested_at=now
         )
         locked.supplement_count += 1
-        locked.due_at = None  # the clock stands still until the citizen answers
+        # The clock stands still until the citizen answers: no due instant.
+        fields = dossier_due_set(locked, None)
         locked.due_soon = locked.is_overdue = False
         steps_pause(locked)
-        return ["supplement_count", "due_at", "due_soon", "is_overdue"]
+        return ["supplement_count", *fields, "due_soon", "is_overdue"]
 
     dossier = dossier_transition(
         actor=actor, dossier=request.dossier_id, action="request_supplement", apply=apply,
@@ -170,6 +172,9 @@ def dossier_approve(*, actor, dossier: Dossier | int, note: str = "") -> Dossier
         locked.result_code = result_code_for(locked)
         result_sign(locked, draft, signer=actor)
         locked.result_signed_by = actor
+        # Completed before the return step opens: the dossier's clock has
+        # stopped, so that step carries no copy of its due (dossier_due_copy).
+        locked.completed_at = now
         step_finish(step, at=now, actor=actor, outcome=StepOutcome.APPROVED, note=note)
         # Steps left between approval and return (numbering, sealing) are done
         # with the issuance of the signed e-result.
@@ -181,7 +186,6 @@ def dossier_approve(*, actor, dossier: Dossier | int, note: str = "") -> Dossier
             step_start(locked, hand_back, at=now, handed_over_by=actor, kind=StepKind.RETURN)
         else:
             locked.current_step = None
-        locked.completed_at = now
         locked.due_soon = locked.is_overdue = False
         result_to_personal_store(locked, draft)
         return ["result_code", "result_signed_by", "completed_at", "current_step",

@@ -1,15 +1,15 @@
 """The deadline sweep: flag open dossiers and steps due soon or overdue.
 
-Idempotent by compare-and-set: each flag is set only on rows where it is not
-set yet, and only the rows this run flipped are notified — running the sweep
-twice notifies nothing twice. The services that move a deadline or end a
-dossier or step (apology, supplement and its resumption, completion, closing)
-clear its flags under the row lock; the sweep only raises them. Its writes are
-heap-only updates (the flags are in no index), and its reads are short ranges:
-a routine run reads only the deadlines crossed since the previous run (with
-an hour's overlap), while the first run of each day, a run after a gap, or one
-whose clock went back reads every open row — which also catches a deadline a
-service recomputed into the past.
+Each flag is one indexed compare-and-set against an instant stored with the
+due instant (services.deadlines: ``due_soon_at``, ``apology_ask_at``, and
+``due_at`` itself): ``SET flag = true WHERE open AND NOT flag AND instant <=
+now``. There is no window to remember: a routine run, the first run of a day,
+a catch-up after a day without sweeps and a run whose clock went back are the
+same statements, and a deadline a service recomputed into the past is caught
+by the next run. Only the rows this run flipped are notified — running the
+sweep twice notifies nothing twice. The services that move a deadline or end a
+dossier or step clear its flags under the row lock; the sweep only raises
+them. Its writes are heap-only updates (the flags are in no index).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -33,19 +33,15 @@ from tthc_portal.notifications.services import (
     notifications_enqueue,
     template_messages,
 )
-from tthc_portal.workdays.calendar import TimeUnit
 from tthc_portal.workdays.services import get_calendar
 
 from ..models import OPEN_STATUSES, Dossier, DossierStep, SweepMark
+from .deadlines import SAME_DAY_UNITS, apology_ask_hours, due_soon_hours
 
 logger = logging.getLogger(__name__)
-SAME_DAY_UNITS = (TimeUnit.SAME_DAY, TimeUnit.IMMEDIATE)
 MARK = "deadlines"
-# Routine runs re-read an hour before the previous run: a run that overlapped
-# another, or a beat that fired late, still sees every crossing.
-OVERLAP = timedelta(hours=1)
-# A run further than this from the previous one reads everything.
-FULL_AFTER = timedelta(hours=2)
+
+__all__ = ["SAME_DAY_UNITS", "SweepReport", "apology_horizon", "deadlines_sweep", "thresholds"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,6 @@ class SweepReport:
     steps_overdue: int
     apologies_requested: int
     heads_notified: int
-    full: bool = False
 
     @property
     def flipped(self) -> int:
@@ -66,25 +61,26 @@ class SweepReport:
 
 
 def apology_horizon(now: datetime) -> datetime:
-    """Heads are asked early enough that an apology is still allowed (it needs
-    1 working day's notice): by default 2 working days before the deadline."""
-    hours = settings.TTHC.get("APOLOGY_REMINDER_WORKING_HOURS", 16)
-    return get_calendar().add_working_hours(now, hours)
+    """Due instants up to this one are within the apology question's notice at
+    ``now`` (the run-time form of ``Dossier.apology_ask_at``)."""
+    return get_calendar().add_working_hours(now, apology_ask_hours())
 
 
 def thresholds(now: datetime) -> tuple[datetime, datetime]:
-    """(regular, same-day) due-soon horizons: 1 working day, or 3 working hours
-    for same-day procedures (configurable, §7)."""
+    """(regular, same-day) due-soon horizons at ``now``: the run-time form of
+    the stored ``due_soon_at`` (``due_at <= horizon`` ⇔ ``due_soon_at <= now``),
+    for pages that judge a due instant they did not store."""
     calendar = get_calendar()
-    regular = calendar.add_working_hours(now, settings.TTHC.get("DUE_SOON_WORKING_HOURS", 8))
-    same_day = calendar.add_working_hours(now, settings.TTHC.get("DUE_SOON_SAME_DAY_HOURS", 3))
+    regular = calendar.add_working_hours(now, due_soon_hours())
+    same_day = calendar.add_working_hours(now, due_soon_hours(SAME_DAY_UNITS[0]))
     return regular, same_day
 
 
-def _flip(queryset, field: str, condition: Q) -> int:
+def _flip(queryset, field: str, condition: Q, *also: str) -> int:
     """Compare-and-set in one statement: flag the rows still unflagged that no
     one else holds locked (a desk's open transaction is not waited for; the next
-    run picks its row up), and return how many flipped."""
+    run picks its row up), raising the ``also`` flags with it, and return how
+    many flipped."""
     candidates = (
         queryset.filter(condition, **{field: False})
         .select_for_update(skip_locked=True)
@@ -92,88 +88,79 @@ def _flip(queryset, field: str, condition: Q) -> int:
     )
     model = queryset.model
     if connection.vendor != "postgresql":
-        return model.objects.filter(pk__in=candidates).update(**{field: True})
+        return model.objects.filter(pk__in=candidates).update(**dict.fromkeys((field, *also), True))
     # ``id = ANY(ARRAY(…))``: the candidates are read once, then updated through
     # the primary key. The ORM's ``id IN (…)`` let the planner hash-join the
     # whole table when many rows cross at once (1.6 s → 0.9 s for 51,000
     # dossiers at a closing time, measured at 1M dossiers).
     select, params = candidates.query.sql_with_params()
-    table, column = model._meta.db_table, model._meta.get_field(field).column
+    table = model._meta.db_table
+    sets = ", ".join(f'"{model._meta.get_field(name).column}" = true' for name in (field, *also))
     with connection.cursor() as cursor:
         cursor.execute(
-            f'UPDATE "{table}" SET "{column}" = true WHERE "id" = ANY(ARRAY({select}))',  # noqa: S608 (names from the model)
+            f'UPDATE "{table}" SET {sets} WHERE "id" = ANY(ARRAY({select}))',  # noqa: S608 (names from the model)
             params,
         )
         return cursor.rowcount
 
 
-def _window_start(mark: SweepMark | None, now: datetime) -> datetime | None:
-    """Where a routine run starts reading, or None for a full run."""
-    if mark is None:
-        return None
-    last = mark.swept_until
-    if last > now or now - last > FULL_AFTER or timezone.localdate(last) != timezone.localdate(now):
-        return None
-    return last - OVERLAP
+def _ask_flip(now: datetime) -> list[int]:
+    """Mark the dossiers whose head is to be asked about an apology now (once
+    per deadline, while one can still be issued); their ids."""
+    candidates = (
+        Dossier.objects.filter(
+            status__in=OPEN_STATUSES, apology_ask_at__lte=now, due_at__gt=now,
+            apology_issued=False, apology_requested_at__isnull=True,
+        )
+        .select_for_update(skip_locked=True)
+        .values("pk")
+    )  # fmt: skip
+    if connection.vendor != "postgresql":
+        ids = list(candidates.values_list("pk", flat=True))
+        Dossier.objects.filter(pk__in=ids).update(apology_requested_at=now)
+        return ids
+    select, params = candidates.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{Dossier._meta.db_table}" SET "apology_requested_at" = %s '  # noqa: S608 (names from the model)
+            f'WHERE "id" = ANY(ARRAY({select})) RETURNING "id"',
+            (now, *params),
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def deadlines_sweep(now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
-    regular, same_day = thresholds(now)
     open_dossiers = Dossier.objects.filter(status__in=OPEN_STATUSES)
     # A paused step's clock stands still: it is neither due soon nor overdue.
-    open_steps = DossierStep.objects.filter(
-        completed_at__isnull=True, due_at__isnull=False, paused=False
-    )
+    open_steps = DossierStep.objects.filter(completed_at__isnull=True, paused=False)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Short index-range statements: compiling them (PostgreSQL's JIT,
             # set off by the large tables' estimates) costs more than running them.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        mark = SweepMark.objects.select_for_update().filter(name=MARK).first()
-        start = _window_start(mark, now)
-        crossed = soon_crossed = ask_crossed = Q()
-        if start is not None:
-            # Every horizon moves forward with time: what crossed one since
-            # ``start`` lies beyond where that horizon stood at ``start``.
-            start_regular, start_same_day = thresholds(start)
-            crossed = Q(due_at__gt=start)
-            soon_crossed = Q(due_at__gt=min(start_regular, start_same_day))
-            ask_crossed = Q(due_at__gt=apology_horizon(start))
-        dossier_soon = Q(due_at__gt=now) & (
-            Q(time_unit__in=SAME_DAY_UNITS, due_at__lte=same_day)
-            | (~Q(time_unit__in=SAME_DAY_UNITS) & Q(due_at__lte=regular))
-        )
-        soon = _flip(open_dossiers.filter(due_at__isnull=False), "due_soon",
-                     dossier_soon & soon_crossed)  # fmt: skip
-        overdue = _flip(open_dossiers, "is_overdue", Q(due_at__lte=now) & crossed)
-        steps_soon = _flip(open_steps, "due_soon",
-                           Q(due_at__gt=now, due_at__lte=regular) & soon_crossed)  # fmt: skip
-        steps_overdue = _flip(open_steps, "is_overdue", Q(due_at__lte=now) & crossed)
-        # Ask each head once per deadline, while an apology can still be issued.
-        ask = list(
-            open_dossiers.filter(
-                ask_crossed, apology_issued=False, apology_requested_at__isnull=True,
-                due_at__gt=now, due_at__lte=apology_horizon(now),
-            )
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
-        )  # fmt: skip
-        if ask:
-            Dossier.objects.filter(pk__in=ask, apology_requested_at__isnull=True).update(
-                apology_requested_at=now
-            )
+        # Due soon: the range of crossed instants, rows already overdue passed
+        # over inside the index. A row going overdue was due soon first: the
+        # overdue flip raises both, so a run after a gap leaves exactly the
+        # flags hourly runs would have.
+        soon = _flip(open_dossiers, "due_soon", Q(due_soon_at__lte=now, due_at__gt=now))
+        overdue = _flip(open_dossiers, "is_overdue", Q(due_at__lte=now), "due_soon")
+        steps_soon = _flip(open_steps, "due_soon", Q(due_soon_at__lte=now, due_at__gt=now))
+        steps_overdue = _flip(open_steps, "is_overdue", Q(due_at__lte=now), "due_soon")
+        ask = _ask_flip(now)
         notified = _ask_for_apologies(ask) if ask else 0
         report = SweepReport(
             dossiers_due_soon=soon, dossiers_overdue=overdue,
             steps_due_soon=steps_soon, steps_overdue=steps_overdue,
-            apologies_requested=len(ask), heads_notified=notified, full=start is None,
+            apologies_requested=len(ask), heads_notified=notified,
         )  # fmt: skip
-        mark = mark or SweepMark(name=MARK)
-        mark.swept_until, mark.full, mark.ran_at = now, start is None, timezone.now()
-        mark.report = vars(report)
-        mark.save()
+        # The last run and its figures, for monitoring only (one small row).
+        SweepMark.objects.update_or_create(
+            name=MARK,
+            defaults={"swept_until": now, "full": False, "ran_at": timezone.now(),
+                      "report": vars(report)},
+        )  # fmt: skip
         if report.flipped:
             logger.info("Deadline sweep: %s", report)
     return report

@@ -18,6 +18,7 @@ from tthc_portal.agencies.models import Agency
 
 from ..models import Dossier, DossierStep, StepKind, StepOutcome
 from . import DossierError
+from .deadlines import dossier_due_copy, step_due_values
 from .lifecycle import dossier_transition
 from .steps import (
     consult_due,
@@ -222,7 +223,7 @@ def step_consult(*, actor, step: DossierStep | int, agency: Agency, question: st
             dossier=locked, kind=StepKind.CONSULT, parent=current, order=current.order,
             name=_("Xin ý kiến: %(agency)s") % {"agency": agency.name}, role=Role.SPECIALIST,
             agency=agency, handed_over_by=actor, started_at=when, counted=True,
-            due_at=consult_due(when), request_text=question,
+            **step_due_values(consult_due(when), dossier_due_copy(locked)), request_text=question,
         )  # fmt: skip
         return []
 

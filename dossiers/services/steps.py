@@ -20,6 +20,13 @@ from tthc_portal.workdays.calendar import Pause, WorkCalendar
 from tthc_portal.workdays.services import get_calendar
 
 from ..models import Channel, ClockPause, Dossier, DossierStep, StepKind, Timeliness
+from .deadlines import (
+    STEP_DUE_FIELDS,
+    dossier_due_copy,
+    finished_early,
+    step_due_set,
+    step_due_values,
+)
 
 # The guardian permission a step's role needs on the step's unit.
 ROLE_PERMS = {
@@ -145,13 +152,7 @@ def timeliness_of(completed_at: datetime, due_at: datetime | None) -> str:
         return ""
     if completed_at > due_at:
         return Timeliness.LATE
-    convention = settings.TTHC.get("EARLY_CONVENTION", "before_due_day")
-    calendar = get_calendar()
-    if convention == "before_due_day":
-        early = calendar.local(completed_at).date() < calendar.local(due_at).date()
-    else:  # "before_due_time": anything before the due instant is early
-        early = completed_at < due_at
-    return Timeliness.EARLY if early else Timeliness.ON_TIME
+    return Timeliness.EARLY if finished_early(completed_at, due_at) else Timeliness.ON_TIME
 
 
 def step_start(
@@ -197,7 +198,7 @@ def step_start(
         started_at=at,
         budget_hours=budget,
         counted=counted,
-        due_at=due,
+        **step_due_values(due, dossier_due_copy(dossier)),
     )
     dossier.current_step = step
     return step
@@ -241,7 +242,7 @@ def steps_close_all(dossier: Dossier, *, at: datetime, actor, outcome: str) -> N
 def steps_pause(dossier: Dossier) -> None:
     """The dossier's open steps stop their clocks with it (supplement issued)."""
     dossier.steps.filter(completed_at__isnull=True).update(
-        paused=True, due_soon=False, is_overdue=False
+        paused=True, due_soon=False, is_overdue=False, dossier_due_at=None
     )
 
 
@@ -253,9 +254,14 @@ def step_shift_after_pause(step: DossierStep, paused_from: datetime, resumed_at:
     """
     del paused_from, resumed_at  # the pause ledger holds both
     step.paused = False
-    step.due_at = step_compute_due(step, _closed_pauses(step.dossier_id), step.dossier.due_at)
+    dossier = step.dossier
+    fields = step_due_set(
+        step,
+        step_compute_due(step, _closed_pauses(step.dossier_id), dossier.due_at),
+        dossier_due_copy(dossier),
+    )
     step.due_soon = step.is_overdue = False
-    step.save(update_fields=["due_at", "due_soon", "is_overdue", "paused"])
+    step.save(update_fields=[*fields, "due_soon", "is_overdue", "paused"])
 
 
 def _closed_pauses(dossier_id: int) -> list[Pause] | None:
@@ -325,20 +331,25 @@ def steps_recompute(dossier: Dossier, calendar: WorkCalendar | None = None) -> i
     """Compute the open steps' due times again after the dossier's deadline or
     the calendar moved (from the calendar, never by adding a delta). Flags of
     a step whose due time changed are cleared; the sweep raises them again.
-    Returns how many steps changed."""
+    Each open step's copy of the dossier's due follows it. Returns how many
+    steps changed."""
     calendar = calendar or get_calendar()
     steps = list(dossier.steps.filter(completed_at__isnull=True, paused=False))
     if not steps:
         return 0
     pauses = _closed_pauses(dossier.pk)
+    copy = dossier_due_copy(dossier)
     changed = []
     for step in steps:
         due = step_compute_due(step, pauses, dossier.due_at, calendar, dossier)
         if due != step.due_at:
-            step.due_at = due
+            step_due_set(step, due, copy, calendar)
             step.due_soon = step.is_overdue = False
             changed.append(step)
-    DossierStep.objects.bulk_update(changed, ["due_at", "due_soon", "is_overdue"])
+        elif copy != step.dossier_due_at:
+            step.dossier_due_at = copy
+            changed.append(step)
+    DossierStep.objects.bulk_update(changed, [*STEP_DUE_FIELDS, "due_soon", "is_overdue"])
     return len(changed)
 
 

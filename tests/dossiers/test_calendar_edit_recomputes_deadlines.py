@@ -69,7 +69,7 @@ def test_a_new_day_off_recomputes_what_it_spans(
     open_one, specialist, closed, later = dossiers
     later_due = later.due_at
     closed_due = (closed.due_at, closed.original_due_at)
-    assert affected_dossier_ids([WEDNESDAY], get_calendar()) == [open_one.pk]
+    assert affected_dossier_ids([WEDNESDAY], get_calendar()) == [open_one.pk, later.pk]
 
     with django_capture_on_commit_callbacks(execute=True):
         calendar_exception_save(
@@ -99,7 +99,7 @@ def test_a_new_day_off_recomputes_what_it_spans(
     assert moved.after["calendar_days"] == ["2025-03-05"]
     run = AuditEvent.objects.filter(action="calendar.deadlines_recomputed").latest("pk")
     assert run.after == {
-        "days": ["2025-03-05"], "dossiers_read": 1, "dossiers_changed": 1, "steps_changed": 1,
+        "days": ["2025-03-05"], "dossiers_read": 2, "dossiers_changed": 1, "steps_changed": 2,
     }  # fmt: skip
 
 

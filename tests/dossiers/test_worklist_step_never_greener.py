@@ -31,7 +31,9 @@ def lights(response) -> dict[int, str]:
 def with_dues(dossier: Dossier, *, dossier_due, step_due) -> Dossier:
     """The dossier's appointment and its open step's own due time, as stored."""
     Dossier.objects.filter(pk=dossier.pk).update(due_at=dossier_due)
-    DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).update(due_at=step_due)
+    DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).update(
+        due_at=step_due, dossier_due_at=dossier_due
+    )
     return dossier
 
 
@@ -80,6 +82,8 @@ def test_the_dossier_light_does_not_count_once_the_dossier_is_closed(
         dossier_due=now - timedelta(days=7),
         step_due=now + timedelta(days=5),
     )
-    Dossier.objects.filter(pk=dossier.pk).update(status="result_ready")
+    Dossier.objects.filter(pk=dossier.pk).update(status="result_ready", completed_at=now)
+    # What the approval stores: a completed dossier's steps carry no copy of its due.
+    DossierStep.objects.filter(dossier=dossier).update(dossier_due_at=None)
     client.force_login(users[SPECIALIST])
     assert lights(client.get(WORKLIST)) == {dossier.pk: "in_time"}
