@@ -15,6 +15,12 @@ The same folding is written three times — Python (queries), PostgreSQL
 25 nested calls, so the trigger folds in steps) — and
 ``tests/dossiers/test_search_keys.py`` checks the three agree letter by letter.
 
+Names are matched word by word (``name_tokens``, ``NameTokensMatch``): on
+PostgreSQL through a GIN index on the tsvector of the folded name's words
+(``PG_NAME_TOKENS``, dossiers migration 0020), on SQLite by a regular
+expression per word. Both cut the name into the same words: runs of letters
+and digits, everything else a separator.
+
 A migration that rebuilds ``dossiers_dossier`` on SQLite (Django's
 ``_remake_table``: most ``AlterField``/``AddField`` with a default) drops the
 table's triggers: it must call ``install_triggers`` again. The test above
@@ -25,8 +31,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import BooleanField, F, Func
 
 from tthc_portal.text import fold
 
@@ -40,6 +48,24 @@ SQLITE_CHUNK = 18
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _NOT_DIGIT = re.compile(r"\D")
+# A word of a name: letters and digits. "Công ty A.B.C" → cong, ty, a, b, c.
+_WORD = re.compile(r"[^\W_]+")
+# The folded name's words as PostgreSQL indexes them (dossiers migration 0020).
+# Separators become spaces first: the text-search parser alone keeps "a.b.c",
+# "12/3" or an e-mail address as one word, where the query has several.
+# The 'simple' configuration: no stemming and no stop words in names.
+# Then the receiving and processing agencies as two more words, "@r12" and
+# "@p12" (no name word has an "@"): a common name is in thousands of rows, few
+# of them at one desk's agency, and the index then finds those few without
+# reading the others from the table.
+PG_NAME_TOKENS = (
+    "(to_tsvector('simple'::regconfig, regexp_replace({name}, '[^[:alnum:]]+', ' ', 'g')) || "
+    "array_to_tsvector(array_remove(ARRAY['@r' || {receiving}::text, "
+    "'@p' || {processing}::text], NULL)))"
+)
+# More agencies than this (the provincial office: all of them): the words
+# alone; the agencies would match most rows anyway.
+MAX_SCOPE_TERMS = 10
 
 
 # --- Python: the query side -------------------------------------------------------------
@@ -48,6 +74,73 @@ _NOT_DIGIT = re.compile(r"\D")
 def name_key(text: str) -> str:
     """ "Nguyễn  Văn An" → "nguyen van an" (the stored ``search_name``)."""
     return fold(text)
+
+
+def name_tokens(text: str) -> list[str]:
+    """ "Nguyễn Văn An" → ["nguyen", "van", "an"]: the words of the folded name."""
+    return _WORD.findall(name_key(text))
+
+
+class NameTokensMatch(Func):
+    """True where the folded name has every word of ``tokens``, in any order,
+    the last one possibly only begun ("nguyen van a" finds "Nguyễn Văn An" and
+    "Nguyễn Văn Anh"): the text box is typed into, and a name may be cut short.
+
+    A word, not a piece of one: "uyen" does not find "Nguyễn". That is what
+    makes the index useful — a common name's trigrams are in most rows, its
+    rarest word in few (dossiers migration 0020).
+
+    ``agencies``: ids of agencies one of which received or resolves the
+    dossier. On PostgreSQL they narrow the index read; the caller's own scope
+    condition still decides what is shown."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tokens: Sequence[str], agencies: Sequence[int] = ()):
+        if not tokens:
+            raise ValueError("NameTokensMatch needs at least one word")
+        super().__init__(F("search_name"), F("receiving_agency_id"), F("processing_agency_id"))
+        self.tokens = tuple(tokens)
+        self.agencies = tuple(int(pk) for pk in agencies)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        columns, params = [], []
+        for expression in self.source_expressions:
+            sql, column_params = compiler.compile(expression)
+            columns.append(sql)
+            params.extend(column_params)
+        name, receiving, processing = columns
+        document = PG_NAME_TOKENS.format(name=name, receiving=receiving, processing=processing)
+        # Words are letters and digits only: quoting them needs no escaping.
+        # to_tsquery folds them as to_tsvector folded the name.
+        words = [f"'{token}'" for token in self.tokens]
+        words[-1] += ":*"
+        query = "to_tsquery('simple'::regconfig, %s)"
+        params.append(" & ".join(words))
+        if self.agencies:
+            # Taken as they are (no parsing): "@r12" is not a word to the parser.
+            query += " && %s::tsquery"
+            params.append(" | ".join(f"'@r{pk}' | '@p{pk}'" for pk in self.agencies))
+        return f"{document} @@ ({query})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django's SQLite connection provides REGEXP (Python's re). A word is
+        # not preceded by a letter or digit; a whole word not followed by one.
+        # The agencies are not needed: the caller's scope condition applies.
+        column, params = compiler.compile(self.source_expressions[0])
+        clauses, values = [], []
+        for position, token in enumerate(self.tokens):
+            pattern = r"(?<![^\W_])" + re.escape(token)
+            if position < len(self.tokens) - 1:
+                pattern += r"(?![^\W_])"
+            clauses.append(f"{column} REGEXP %s")
+            values.extend([*params, pattern])
+        return "(" + " AND ".join(clauses) + ")", values
+
+    def as_sql(self, compiler, connection, **extra):
+        raise ImproperlyConfigured(
+            f"The dossier name search needs PostgreSQL or SQLite, not {connection.vendor}."
+        )
 
 
 def phone_key(text: str) -> str:

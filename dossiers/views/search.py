@@ -31,8 +31,9 @@ class SearchForm(forms.Form):
         max_length=selectors.MAX_QUERY_CHARS,
         required=False,
         help_text=_(
-            "Mã hồ sơ hoặc các số cuối của mã, tên người nộp (có hoặc không dấu), số điện "
-            "thoại, số định danh cá nhân hoặc mã số thuế (đầy đủ)."
+            "Mã hồ sơ hoặc các số cuối của mã, tên người nộp (có hoặc không dấu; gõ trọn "
+            "từng chữ, theo thứ tự bất kỳ, chữ cuối có thể gõ dở), số điện thoại, số định "
+            "danh cá nhân hoặc mã số thuế (đầy đủ)."
         ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
