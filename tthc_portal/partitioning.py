@@ -12,8 +12,10 @@ are detached and archived as whole tables, and vacuum works on small tables.
   embedded default keeps plain tables.
 - ``partitions_ensure`` creates the coming months ahead (a beat job), so rows
   never fall into the ``_default`` partition that only exists as a safety net.
-- ``partitions_archive`` detaches months older than a table's retention, writes
-  each as a gzip'd CSV with its SHA-256 next to it, and drops it.
+- ``partitions_archive`` exports each month older than a table's retention as a
+  gzip'd CSV to the object store (Django's storage API: S3 when
+  ``TTHC_S3_BUCKET`` is set, else the private media root), records its SHA-256,
+  reads it back to verify it, and only then detaches and drops the month.
 
 Why not django-postgres-extra: its partitioned models must be created
 partitioned from their first migration (it cannot convert a table holding
@@ -27,16 +29,37 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import IO
 
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from django.db import connection, migrations, transaction
 from django.db.migrations.exceptions import IrreversibleError
 
+from tthc_portal.storage.inventory import copy_hashing, recorded_sha256
+
+logger = logging.getLogger(__name__)
+
 DEFAULT_SUFFIX = "_default"
 MONTHS_AHEAD = 3
+# Folder of the archived months in the object store.
+ARCHIVE_FOLDER = "partition-archive"
+# The export is spooled in memory up to this size, then on this server's temp dir.
+SPOOL_BYTES = 8 * 1024 * 1024
+# Detaching takes an exclusive lock on the parent; queued behind a long report it
+# would hold up every insert (every dossier transition) behind it. Give up and
+# retry the next day instead.
+DETACH_LOCK_TIMEOUT = "10s"
+
+
+class ArchiveError(RuntimeError):
+    """An archived month could not be stored and verified: the partition is kept."""
 
 
 # Identifiers in the SQL below (the "noqa: S608" lines) pass through _identifier
@@ -204,17 +227,33 @@ def partitioned_tables() -> list[PartitionedTable]:
         return [PartitionedTable(table, column) for table, column in cursor.fetchall()]
 
 
+def _stray_months(cursor, table: str, column: str) -> set[date]:
+    """Months of the rows that fell into the default partition (a bulk load of
+    past rows, a clock far off): their partitions are created too, so the rows
+    move there and are archived with their month."""
+    table, column = _identifier(table), _identifier(column)
+    cursor.execute(
+        f"SELECT DISTINCT date_trunc('month', \"{column}\")::date "  # noqa: S608
+        f'FROM "{table}{DEFAULT_SUFFIX}"'
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def partitions_ensure(*, today: date, months_ahead: int = MONTHS_AHEAD) -> list[str]:
     """Create each partitioned table's partitions up to ``months_ahead`` months from
-    ``today``; returns the partitions created."""
+    ``today``, and those of any month with rows in its default partition; returns
+    the partitions created."""
     created = []
     with connection.cursor() as cursor:
         for item in partitioned_tables():
+            months = _stray_months(cursor, item.table, item.column)
             month = _month_start(today)
             while month <= _add_months(_month_start(today), months_ahead):
+                months.add(month)
+                month = _add_months(month, 1)
+            for month in sorted(months):
                 if _create_month(cursor, item.table, item.column, month):
                     created.append(partition_name(item.table, month))
-                month = _add_months(month, 1)
     return created
 
 
@@ -233,14 +272,17 @@ def _monthly_partitions(cursor, table: str) -> list[tuple[str, date]]:
     return months
 
 
-def partitions_archive(*, today: date, retention_months: dict[str, int], into: Path) -> list[Path]:
-    """Detach, export and drop the months of each table older than its retention.
+def partitions_archive(
+    *, today: date, retention_months: dict[str, int], storage: Storage | None = None
+) -> list[str]:
+    """Archive and drop the months of each table older than its retention.
 
     ``retention_months`` maps a table to the months it keeps online; tables not
-    named keep everything. Each month becomes ``<partition>.csv.gz`` with a
-    ``.sha256`` beside it, written before the partition is dropped."""
+    named keep everything. Each month becomes ``partition-archive/<partition>.csv.gz``
+    in ``storage`` (the default storage unless given) with ``<name>.sha256``
+    beside it; returns the names stored."""
+    storage = storage or default_storage
     archived = []
-    into.mkdir(parents=True, exist_ok=True)
     oldest_kept = {table: _add_months(_month_start(today), -months)
                    for table, months in retention_months.items()}  # fmt: skip
     with connection.cursor() as cursor:
@@ -248,26 +290,79 @@ def partitions_archive(*, today: date, retention_months: dict[str, int], into: P
             if item.table not in oldest_kept:
                 continue
             for name, month in _monthly_partitions(cursor, item.table):
-                if month >= oldest_kept[item.table]:
-                    continue
-                path = into / f"{name}.csv.gz"
-                # One transaction per month: a failed export leaves it attached.
-                with transaction.atomic():
-                    cursor.execute(f'ALTER TABLE "{item.table}" DETACH PARTITION "{name}"')
-                    _export(cursor, name, path)
-                    cursor.execute(f'DROP TABLE "{name}"')
-                archived.append(path)
+                if month < oldest_kept[item.table]:
+                    archived.append(_archive_month(cursor, item.table, name, storage))
     return archived
 
 
-def _export(cursor, table: str, path: Path) -> None:
-    """Stream the partition out with COPY (never the whole month in memory)."""
-    digest = hashlib.sha256()
-    with gzip.open(path, "wb") as archive:
-        cursor.copy_expert(f'COPY "{table}" TO STDOUT WITH (FORMAT csv, HEADER)', archive)
-    with path.open("rb") as written:
-        for chunk in iter(lambda: written.read(1 << 20), b""):
-            digest.update(chunk)
-    path.with_suffix(".gz.sha256").write_text(
-        f"{digest.hexdigest()}  {path.name}\n", encoding="utf-8"
-    )
+def _archive_month(cursor, table: str, name: str, storage: Storage) -> str:
+    """One transaction per month, dropped only after the object is verified: a
+    failed upload, a damaged object or a lock timeout leaves the month attached.
+
+    The month is exported while still attached, under a SHARE lock that blocks
+    writes to that month only (no row can change between the export and the
+    drop); the parent's exclusive lock is taken last, for the detach alone."""
+    table, name = _identifier(table), _identifier(name)
+    with transaction.atomic():
+        cursor.execute(f'LOCK TABLE "{name}" IN SHARE MODE')
+        stored = _export(cursor, name, storage)
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [DETACH_LOCK_TIMEOUT])
+        cursor.execute(f'ALTER TABLE "{table}" DETACH PARTITION "{name}"')
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        cursor.execute(f'DROP TABLE "{name}"')
+    logger.info("partition.archived partition=%s object=%s", name, stored)
+    return stored
+
+
+class _HashingWriter:
+    """A write-only file that hashes and counts what goes through it."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target, self.digest, self.size = target, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.target.write(data)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
+def _export(cursor, table: str, storage: Storage) -> str:
+    """COPY the partition out gzip'd (streamed through a spooled file, never the
+    whole month in memory), store it, read it back and compare its SHA-256.
+
+    The gzip header carries no name and no time, so exporting an unchanged month
+    again gives the same bytes: an object left by a run that failed after its
+    upload is recognised by its digest and reused, never duplicated; an object
+    of that name with other content is kept and the new one gets a fresh name."""
+    name = f"{ARCHIVE_FOLDER}/{table}.csv.gz"
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        hashing = _HashingWriter(spool)
+        with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, mtime=0) as archive:
+            cursor.copy_expert(f'COPY "{table}" TO STDOUT WITH (FORMAT csv, HEADER)', archive)
+        digest = hashing.digest.hexdigest()
+        uploaded = not (storage.exists(name) and recorded_sha256(storage, name) == digest)
+        if uploaded:
+            spool.seek(0)
+            stored = storage.save(name, File(spool, name=name))
+        else:
+            stored = name
+    # Read back through the store (the S3 backend also checks the digest it
+    # recorded at upload before handing out a byte).
+    with storage.open(stored, "rb") as handle:
+        actual, size = copy_hashing(handle)
+    if (actual, size) != (digest, hashing.size):
+        if uploaded:  # never delete an object an earlier run stored
+            storage.delete(stored)
+        raise ArchiveError(
+            f"{stored}: stored {size} bytes with SHA-256 {actual}, "
+            f"exported {hashing.size} bytes with {digest}; partition {table} kept"
+        )
+    if not storage.exists(f"{stored}.sha256"):
+        checksum = f"{digest}  {stored.rsplit('/', 1)[-1]}\n".encode()
+        storage.save(f"{stored}.sha256", ContentFile(checksum))
+    return stored

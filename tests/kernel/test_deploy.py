@@ -74,6 +74,8 @@ def production_env(tmp_path: Path, secret_key: str | None) -> dict[str, str]:
         SMS_GATEWAY_URL="https://sms.example.vn/api/send",
         SMS_GATEWAY_TOKEN="issued-by-the-sms-provider",
         TTHC_NATIONAL_HUB_URL="https://dichvucong.gov.vn/lgsp",
+        # Production requires Redis (tthc.E007); a closed port: nothing here connects.
+        REDIS_URL="redis://127.0.0.1:9/0",
     )
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key

@@ -5,8 +5,6 @@ rolled back with it."""
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 from datetime import date
 
 import pytest
@@ -15,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 
 from tthc_portal.audit.models import AuditEvent
 from tthc_portal.audit.services import audit_record
-from tthc_portal.partitioning import partitioned_tables, partitions_archive, partitions_ensure
+from tthc_portal.partitioning import partitioned_tables, partitions_ensure
 
 pytestmark = pytest.mark.postgres
 
@@ -79,37 +77,10 @@ def test_rows_that_fell_into_the_default_partition_move_to_their_new_month(
     assert AuditEvent.objects.filter(pk=stray).exists()
 
 
-def test_months_past_retention_are_archived_with_a_checksum_and_dropped(
-    require_postgres, tmp_path
-) -> None:
-    partitions_ensure(today=date(2020, 1, 1), months_ahead=0)
-    old = _insert_event("2020-01-15T08:00:00+07:00")
-    recent = _insert_event("2026-11-15T08:00:00+07:00")
-    with connection.cursor() as cursor:
-        # The inserts' deferred foreign-key checks would block the DROP inside
-        # this test's transaction; an archive run never sees fresh rows.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    archived = partitions_archive(
-        today=date(2026, 12, 1), retention_months={"audit_auditevent": 12}, into=tmp_path
-    )
-    assert [path.name for path in archived] == ["audit_auditevent_2020_01.csv.gz"]
-    data = archived[0].read_bytes()
-    rows = gzip.decompress(data).decode().splitlines()
-    assert rows[0].startswith("id,at,") and any(row.startswith(f"{old},") for row in rows[1:])
-    checksum = (tmp_path / "audit_auditevent_2020_01.csv.gz.sha256").read_text().split()[0]
-    assert checksum == hashlib.sha256(data).hexdigest()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('audit_auditevent_2020_01')")
-        assert cursor.fetchone()[0] is None
-    assert not AuditEvent.objects.filter(pk=old).exists()
-    assert AuditEvent.objects.filter(pk=recent).exists()
-
-
 @pytest.mark.django_db
-def test_the_daily_job_creates_and_archives_on_any_database(settings, tmp_path) -> None:
+def test_the_daily_job_creates_and_archives_on_any_database() -> None:
     from tthc_portal.web.tasks import partitions_maintain
 
-    settings.TTHC = {**settings.TTHC, "PARTITION_ARCHIVE_DIR": str(tmp_path)}
     outcome = partitions_maintain.delay().get()
     assert set(outcome) == {"created", "archived"}
     if connection.vendor != "postgresql":  # the embedded default keeps plain tables

@@ -365,9 +365,6 @@ TTHC = {
     # most this long (publication invalidates them at once); 0 = off.
     "PUBLIC_CACHE_SECONDS": int(os.environ.get("TTHC_PUBLIC_CACHE_SECONDS", "3600")),
     "NOTIFICATION_RETENTION_DAYS": int(os.environ.get("TTHC_NOTIFICATION_RETENTION_DAYS", "90")),
-    "PARTITION_ARCHIVE_DIR": os.environ.get(
-        "TTHC_PARTITION_ARCHIVE_DIR", str(VAR_DIR / "partition-archive")
-    ),
     # A one-time rating link sent when the result is returned expires after this.
     "RATING_LINK_DAYS": int(os.environ.get("TTHC_RATING_LINK_DAYS", "30")),
     # Queue tickets at the kiosk: per browser session and per address (abuse).

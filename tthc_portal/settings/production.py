@@ -27,6 +27,11 @@ if not DEMO_PARTS:
     if _demo_parts:
         raise ImproperlyConfigured(demo_parts_refusal(_demo_parts))
 
+# Several servers share one broker and cache: `check --deploy` refuses the embedded
+# filesystem broker and file cache (tthc.E007). Not refused at import like the demo
+# parts: the image build runs collectstatic with these settings and no Redis.
+REDIS_REQUIRED = True
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))

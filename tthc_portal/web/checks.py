@@ -10,6 +10,9 @@ trial). production.py raises at import with these findings (nothing runs
 ``check --deploy`` Errors for any other settings module that switches the
 flag off.
 
+Production also needs Redis (tthc.E007, ``check --deploy``): the embedded
+filesystem broker and file cache of ``make run`` are not shared between servers.
+
 The receipt provider's address is also a database row (its ``integrations.Target``):
 ``receipts.checks`` refuses a local one there with ``--database``.
 
@@ -166,3 +169,65 @@ def demo_parts_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         tthc=settings.TTHC, sms_gateway=settings.SMS_GATEWAY, identity=settings.IDENTITY
     )
     return [checks.Error(part.msg, hint=part.hint, id=part.id) for part in found]
+
+
+# --- Redis: the broker and cache every server shares ---------------------------
+
+# The embedded defaults of settings/base.py: they live on one machine's disk or in
+# one process, so with several servers (web replicas, one worker per queue, beat)
+# jobs queued by the web never reach a worker and caches, throttles and the beat
+# lock are not shared.
+EMBEDDED_BROKERS = ("filesystem", "memory")
+EMBEDDED_CACHES = (
+    "django.core.cache.backends.filebased.FileBasedCache",
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def redis_required() -> bool:
+    """production.py sets ``REDIS_REQUIRED``; dev, test and ``make run`` run embedded."""
+    return bool(getattr(settings, "REDIS_REQUIRED", False))
+
+
+def embedded_services_configured(
+    *, redis_url: str, broker_url: str, result_backend: str, cache_backend: str
+) -> list[str]:
+    """What would run on the embedded broker or cache (empty: all on Redis)."""
+    found = []
+    if not redis_url:
+        found.append("REDIS_URL is not set")
+    broker = urlsplit(broker_url).scheme
+    if broker in EMBEDDED_BROKERS:
+        found.append(f"the Celery broker is the embedded {broker}:// transport")
+    results = urlsplit(result_backend).scheme
+    if results in ("file", "cache+memory"):
+        found.append(f"Celery results go to the embedded {results}:// backend")
+    if cache_backend in EMBEDDED_CACHES:
+        found.append(f"the shared cache is {cache_backend.rsplit('.', 1)[-1]}")
+    return found
+
+
+@checks.register(checks.Tags.caches, "tthc", deploy=True)
+def redis_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if not redis_required():
+        return []
+    found = embedded_services_configured(
+        redis_url=str(getattr(settings, "REDIS_URL", "") or ""),
+        broker_url=str(getattr(settings, "CELERY_BROKER_URL", "") or ""),
+        result_backend=str(getattr(settings, "CELERY_RESULT_BACKEND", "") or ""),
+        cache_backend=settings.CACHES.get("default", {}).get("BACKEND", ""),
+    )
+    if not found:
+        return []
+    return [
+        checks.Error(
+            "Production needs Redis as the Celery broker, result backend and shared "
+            "cache: " + "; ".join(found) + ". Jobs queued by one server would never "
+            "reach the workers on the others, and caches, throttles and the beat lock "
+            "would not be shared.",
+            hint="Set REDIS_URL=redis://<host>:6379/0 (and leave CELERY_BROKER_URL and "
+            "CELERY_RESULT_BACKEND unset, or point them at Redis).",
+            id="tthc.E007",
+        )
+    ]

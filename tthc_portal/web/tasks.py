@@ -13,10 +13,9 @@ def submissions_purge() -> int:
 
 @shared_task(name="tthc_portal.web.tasks.partitions_maintain")
 def partitions_maintain() -> dict:
-    """Daily: next months' partitions created ahead; months past their retention
-    archived (PostgreSQL; nothing to do on SQLite)."""
-    from pathlib import Path
-
+    """Daily: next months' partitions created ahead (and the months of rows that fell
+    into a default partition); months past their retention archived to the object
+    store (PostgreSQL; nothing to do on SQLite)."""
     from django.conf import settings
     from django.utils import timezone
 
@@ -25,8 +24,6 @@ def partitions_maintain() -> dict:
     today = timezone.localdate()
     created = partitions_ensure(today=today)
     archived = partitions_archive(
-        today=today,
-        retention_months=settings.TTHC["PARTITION_RETENTION_MONTHS"],
-        into=Path(settings.TTHC["PARTITION_ARCHIVE_DIR"]),
+        today=today, retention_months=settings.TTHC["PARTITION_RETENTION_MONTHS"]
     )
-    return {"created": created, "archived": [path.name for path in archived]}
+    return {"created": created, "archived": archived}
