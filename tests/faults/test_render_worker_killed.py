@@ -17,16 +17,11 @@ with a valid PDF, within the short window.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -39,93 +34,13 @@ from tests.conftest import require
 
 # Fixtures, requested by issue_receipt (tests/faults has no conftest).
 from tests.dossiers.render_support import pending_receipt, stored_documents
+from tests.support.workers import Workers, queue_forget
 from tthc_portal.celery import DOCUMENTS_QUEUE, app
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-REPO = Path(__file__).resolve().parents[2]
 WINDOW_SECONDS = 3
 TIMEOUT = 30.0
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return (
-        f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
-def _forget_documents_queue(client: redis.Redis) -> None:
-    """Purge the queue and the unacknowledged copies a killed worker left
-    (Redis would hand them back after the visibility timeout, to a later run)."""
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(DOCUMENTS_QUEUE)
-    for tag, raw in client.hgetall("unacked").items():
-        if json.loads(raw)[2] == DOCUMENTS_QUEUE:
-            client.hdel("unacked", tag)
-            client.zrem("unacked_index", tag)
-
-
-class Workers:
-    """Celery workers started as processes (each in its own process group)."""
-
-    def __init__(self, tmp_path: Path, redis_url: str) -> None:
-        self.tmp_path = tmp_path
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("CELERY_", "DJANGO_", "DATABASE_", "RENDER_FAULT_"))
-        }
-        self.env.update(
-            DJANGO_SETTINGS_MODULE="tthc_portal.settings.test",  # same media folder
-            DATABASE_URL=_database_url(),
-            REDIS_URL=redis_url,
-            PYTHONUNBUFFERED="1",
-        )
-        self.processes: list[tuple[subprocess.Popen[bytes], Path]] = []
-
-    def start(self, *options: str, slow: bool = False) -> tuple[subprocess.Popen[bytes], Path]:
-        """A worker; with ``slow`` its first render stalls after the claim and
-        the returned marker file then holds the stalled process's pid."""
-        env = dict(self.env)
-        number = len(self.processes) + 1
-        marker = self.tmp_path / f"slow-render-{number}.pid"
-        if slow:
-            env.update(RENDER_FAULT_SLOW_SECONDS="60", RENDER_FAULT_MARKER=str(marker))
-        log = self.tmp_path / f"worker-{number}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "tests.faults.render_worker", "-Q", DOCUMENTS_QUEUE,
-                 "-n", f"render-fault-{number}-{uuid.uuid4().hex[:6]}@%h", "--without-heartbeat",
-                 "--without-gossip", "--without-mingle", "--loglevel=INFO", *options],
-                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        self.processes.append((process, log))
-        return process, marker
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}"
-            for _, log in self.processes
-        )
-
-    def wait_for(self, condition: Callable[[], Any], what: str, timeout: float = TIMEOUT) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.2)
-        pytest.fail(f"timed out waiting for {what}\n{self.logs()}")
-
-    def stop_all(self) -> None:
-        for process, _ in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -140,16 +55,19 @@ def workers(
     assert str(app.conf.broker_url).startswith("redis"), app.conf.broker_url
     settings.TTHC = {**settings.TTHC, "RENDER_RECLAIM_SECONDS": WINDOW_SECONDS}
     client = redis.Redis.from_url(str(app.conf.broker_url))
-    _forget_documents_queue(client)
+    queue_forget(client, DOCUMENTS_QUEUE)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False  # publish to Redis like production
-    group = Workers(tmp_path, redis_url)
+    group = Workers(
+        tmp_path, redis_url, queue=DOCUMENTS_QUEUE, name="render-fault", timeout=TIMEOUT,
+        settings_module="tthc_portal.settings.test",  # same media folder
+    )  # fmt: skip
     try:
         yield group
     finally:
         app.conf.task_always_eager = eager
         group.stop_all()
-        _forget_documents_queue(client)
+        queue_forget(client, DOCUMENTS_QUEUE)
 
 
 @pytest.fixture
