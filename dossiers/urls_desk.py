@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import desk, desk_return
+from .views import desk, desk_refuse, desk_return
 
 urlpatterns = [
     path("", desk.queue, name="desk_queue"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("<int:pk>/so-hoa/", desk.digitise, name="desk_digitise"),
     path("<int:pk>/tiep-nhan/", desk.receive, name="desk_receive"),
     path("<int:pk>/yeu-cau-bo-sung/", desk.request_completion, name="desk_request_completion"),
-    path("<int:pk>/tu-choi/", desk.refuse, name="desk_refuse"),
+    path("<int:pk>/tu-choi/", desk_refuse.refuse, name="desk_refuse"),
     path("<int:pk>/nhan-bo-sung/", desk.resubmit, name="desk_resubmit"),
     path("<int:pk>/chuyen-xu-ly/", desk_return.transfer, name="desk_transfer"),
     path("tra-ket-qua/", desk_return.returns, name="desk_returns"),

@@ -5,6 +5,12 @@ or refuse; and counter entry for applicants who come in person. Views parse
 input, call a service from :mod:`dossiers.services`, and render or redirect.
 Only officers holding ``receive_dossiers`` on the receiving agency see a
 dossier; for anyone else it does not exist (404).
+
+As on the processing page: a form with invalid input is shown again (400)
+with its errors and what was typed; an action the service refuses
+(``DossierError``) redirects back to the check page with the reason as a
+message, so a refresh never sends it again. Refusing the dossier first shows
+its consequences (:mod:`.desk_refuse`).
 """
 
 from __future__ import annotations
@@ -37,7 +43,6 @@ from ..services import DossierError
 from ..services.fees import dossier_fee_items
 from ..services.reception import (
     dossier_receive,
-    dossier_refuse,
     dossier_request_completion,
     reception_request_earlier,
 )
@@ -48,7 +53,8 @@ from ..services.submission import (
     dossier_resubmit,
     dossier_update_draft,
 )
-from .errors import form_error, service_error
+from ..workflow import TRANSITIONS
+from .errors import form_error, service_error, service_error_message
 
 PAGE_SIZE = 25
 DECISION_STATUSES = (Status.DRAFT, Status.SUBMITTED)
@@ -63,7 +69,7 @@ def _require_desk(request: HttpRequest):
     return agencies
 
 
-def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+def dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
     try:
         return selectors.desk_dossier(request.user, pk)
     except Dossier.DoesNotExist:
@@ -157,7 +163,7 @@ def counter_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def counter_applicant(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_or_404(request, pk)
     if dossier.status not in DESK_EDITABLE:
         messages.warning(
             request,
@@ -195,7 +201,7 @@ def _download_url(dossier: Dossier, component) -> str | None:
         return None
 
 
-def _check_page(
+def check_page(
     request: HttpRequest, dossier: Dossier, *, error=None, status: int = 200, **forms
 ) -> HttpResponse:
     rows, others = selectors.requirement_rows(dossier)
@@ -238,17 +244,25 @@ def _check_page(
 @login_required
 @require_safe
 def check(request: HttpRequest, pk: int) -> HttpResponse:
-    return _check_page(request, _dossier_or_404(request, pk))
+    return check_page(request, dossier_or_404(request, pk))
+
+
+def refused(request: HttpRequest, dossier: Dossier, label: str, error: dict) -> HttpResponse:
+    """The action itself was refused (the dossier moved on, a rule said no):
+    back to the check page with the reason as a message, so a refresh does not
+    send it again (post/redirect/get, as on the processing page)."""
+    messages.error(request, service_error_message(label, error))
+    return redirect("dossiers:desk_check", pk=dossier.pk)
 
 
 @login_required
 @require_POST
 def digitise(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_or_404(request, pk)
     requirements = list(dossier.procedure_version.components.all())
     form = DigitiseForm(request.POST, request.FILES, requirements=requirements)
     if not form.is_valid():
-        return _check_page(request, dossier, error=form_error(form), digitise_form=form)
+        return check_page(request, dossier, error=form_error(form), digitise_form=form, status=400)
     try:
         component = component_attach(
             actor=request.user,
@@ -257,9 +271,8 @@ def digitise(request: HttpRequest, pk: int) -> HttpResponse:
             upload=form.cleaned_data["file"],
         )
     except DossierError as error:
-        return _check_page(
-            request, _dossier_or_404(request, pk), error=service_error(error), digitise_form=form
-        )
+        # A rejected file cannot be kept in the form anyway: say why on the page.
+        return refused(request, dossier, _("Số hóa giấy tờ"), service_error(error))
     if component.page_count:
         text = _("Đã số hóa “%(name)s” (%(pages)s trang).")
     else:
@@ -271,14 +284,18 @@ def digitise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def receive(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_or_404(request, pk)
+    label = str(TRANSITIONS["receive"].label)
     form = ReceiveForm(request.POST, dossier=dossier)
     if not form.is_valid():
-        return _check_page(request, dossier, error=form_error(form))
+        # Nothing typed to correct here: the dossier lacks the applicant's
+        # identity, which is edited on its own page. A refusal, not a form error.
+        why = " ".join(str(e) for e in form.non_field_errors())
+        return refused(request, dossier, label, {"message": why, "details": []})
     try:
         dossier = dossier_receive(actor=request.user, dossier=dossier)
     except DossierError as error:
-        return _check_page(request, _dossier_or_404(request, pk), error=service_error(error))
+        return refused(request, dossier, label, service_error(error))
     if dossier.due_at:
         due = timezone.localtime(dossier.due_at)
         text = _(
@@ -293,21 +310,23 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_completion(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_or_404(request, pk)
     rows, _others = selectors.requirement_rows(dossier)
     form = CompletionRequestForm(request.POST, requirements=[row.requirement for row in rows])
     if not form.is_valid():
-        return _check_page(request, dossier, error=form_error(form), completion_form=form)
+        # The officer corrects the marked items: the page again, every value kept.
+        return check_page(
+            request, dossier, error=form_error(form), completion_form=form, status=400
+        )
     items = form.cleaned_data["items"]
     try:
         dossier_request_completion(
             actor=request.user, dossier=dossier, items=items, note=form.cleaned_data["note"]
         )
     except DossierError as error:
-        return _check_page(
-            request, _dossier_or_404(request, pk), error=service_error(error),
-            completion_form=form,
-        )  # fmt: skip
+        return refused(
+            request, dossier, str(TRANSITIONS["request_completion"].label), service_error(error)
+        )
     messages.success(
         request,
         _("Đã lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ gồm %(n)s nội dung.") % {"n": len(items)},
@@ -317,42 +336,27 @@ def request_completion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier_or_404(request, pk)
-    form = RefusalForm(request.POST)
-    if not form.is_valid():
-        return _check_page(request, dossier, error=form_error(form), refusal_form=form)
-    try:
-        dossier_refuse(actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"])
-    except DossierError as error:
-        return _check_page(
-            request, _dossier_or_404(request, pk), error=service_error(error), refusal_form=form
-        )
-    messages.success(request, _("Đã từ chối tiếp nhận hồ sơ và lập phiếu từ chối."))
-    return redirect("dossiers:desk_check", pk=pk)
-
-
-@login_required
-@require_POST
 def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant brought the missing papers to the counter: back to the check."""
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_or_404(request, pk)
     try:
         dossier_resubmit(actor=request.user, dossier=dossier)
     except DossierError as error:
-        return _check_page(request, _dossier_or_404(request, pk), error=service_error(error))
+        return refused(request, dossier, str(TRANSITIONS["resubmit"].label), service_error(error))
     messages.success(request, _("Đã nhận hồ sơ bổ sung; hồ sơ chờ kiểm tra, tiếp nhận."))
     return redirect("dossiers:desk_check", pk=pk)
 
 
 __all__ = [
     "check",
+    "check_page",
     "counter_applicant",
     "counter_start",
     "digitise",
+    "dossier_or_404",
     "queue",
     "receive",
-    "refuse",
+    "refused",
     "request_completion",
     "resubmit",
 ]

@@ -62,7 +62,9 @@ def test_officer_enters_digitises_and_receives_at_the_counter(client, users, onl
     rejected = client.post(
         url("desk_digitise", dossier),
         {"requirement": first.pk, "file": upload("don.pdf", EXE)},
+        follow=True,
     )
+    assert rejected.redirect_chain == [(url("desk_check", dossier), 302)]  # refused: PRG
     assert "không phải định dạng được chấp nhận" in rejected.content.decode()
     assert not dossier.components.exists()
     for requirement, pages in ((first, 2), (second, 1)):
@@ -103,7 +105,8 @@ def test_reception_needs_the_applicants_identity(client, users, online_procedure
             url("desk_digitise", dossier),
             {"requirement": requirement.pk, "file": upload("scan.pdf", make_pdf())},
         )
-    response = client.post(url("desk_receive", dossier))
+    response = client.post(url("desk_receive", dossier), follow=True)
+    assert response.redirect_chain == [(url("desk_check", dossier), 302)]  # refused: PRG
     assert "Chưa thể tiếp nhận: hồ sơ còn thiếu họ và tên người nộp" in response.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).status == Status.DRAFT
 

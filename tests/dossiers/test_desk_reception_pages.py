@@ -132,7 +132,7 @@ def test_missing_reason_is_an_error_and_nothing_is_stored(desk, users, online_pr
             "extra_name_1": "Bản sao bằng đại học", "extra_reason_1": "Chưa chứng thực",
         },
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Vui lòng ghi lý do cần bổ sung, hoàn thiện “Sơ yếu lý lịch”." in page
     # What the officer typed is kept.
@@ -151,19 +151,25 @@ def test_missing_reason_is_an_error_and_nothing_is_stored(desk, users, online_pr
 def test_refuse_needs_a_reason(desk, users, online_procedure):
     dossier = submit_online(users, online_procedure)
     response = desk.post(url("desk_refuse", dossier), {"reason": "   "})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Vui lòng ghi rõ lý do từ chối tiếp nhận hồ sơ." in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED and not dossier.documents.exists()
 
     reason = "Không thuộc thẩm quyền giải quyết của Sở Tư pháp"
-    response = desk.post(url("desk_refuse", dossier), {"reason": reason}, follow=True)
+    asked = desk.post(url("desk_refuse", dossier), {"reason": reason})
+    assert 'data-testid="confirm-refuse"' in asked.content.decode()  # consequences first
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
+    response = desk.post(
+        url("desk_refuse", dossier), {"reason": reason, "confirmed": "1"}, follow=True
+    )
     dossier.refresh_from_db()
     assert dossier.status == Status.REFUSED and dossier.refusal_reason == reason
     assert dossier.documents.filter(kind=DocumentKind.REFUSAL).count() == 1
     assert reason in response.content.decode()
-    # A decided dossier cannot be decided again; the service says why.
-    again = desk.post(url("desk_receive", dossier))
+    # A decided dossier cannot be decided again; the service says why (after a redirect).
+    again = desk.post(url("desk_receive", dossier), follow=True)
+    assert again.redirect_chain == [(url("desk_check", dossier), 302)]
     assert "Không thể “Tiếp nhận hồ sơ”" in again.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).status == Status.REFUSED
 
@@ -182,10 +188,10 @@ def test_receiving_with_a_missing_component_shows_the_service_error(desk, users,
     page = desk.get(url("desk_check", dossier)).content.decode()
     assert page.count('data-flag="missing"') == 1  # highlighted before trying
 
-    response = desk.post(url("desk_receive", dossier))
-    assert response.status_code == 200
+    response = desk.post(url("desk_receive", dossier), follow=True)
+    assert response.redirect_chain == [(url("desk_check", dossier), 302)]
     page = response.content.decode()
-    assert 'data-testid="desk-error"' in page
+    assert 'class="message message-error"' in page
     assert "Hồ sơ chưa đủ thành phần bắt buộc; hãy yêu cầu bổ sung thay vì tiếp nhận." in page
     assert "Thiếu: Sơ yếu lý lịch" in page
     dossier.refresh_from_db()
