@@ -155,7 +155,10 @@ def counter_start(request: HttpRequest) -> HttpResponse:
             receiving_agency=form.cleaned_data["agency_obj"],
         )
     except DossierError as error:
-        return _counter_page(request, agencies, start_form=form, error=service_error(error))
+        # Typed input is kept to correct it: shown again as an error (400), like processing.
+        return _counter_page(
+            request, agencies, start_form=form, error=service_error(error), status=400
+        )
     messages.success(request, _("Đã tạo hồ sơ mới. Vui lòng nhập thông tin người nộp."))
     return redirect("dossiers:counter_applicant", pk=dossier.pk)
 
@@ -188,6 +191,7 @@ def counter_applicant(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "dossiers/desk/applicant_form.html",
         {"dossier": dossier, "form": form, "error": error},
+        status=400 if error else 200,
     )
 
 

@@ -21,7 +21,7 @@ from ..selectors_casework import desk_return_dossier, desk_returns, signed_resul
 from ..services import DossierError
 from ..services.closing import dossier_return
 from ..services.processing import dossier_transfer
-from .errors import form_error, service_error
+from .errors import form_error, service_error, service_error_message
 
 PAGE_SIZE = 25
 
@@ -104,8 +104,10 @@ def return_result(request: HttpRequest, pk: int) -> HttpResponse:
             returned_to=data["returned_to"], note=data["note"],
         )  # fmt: skip
     except DossierError as failure:
-        dossier = _desk_dossier(request, pk)
-        return _return_page(request, dossier, form, error=service_error(failure), status=400)
+        # Post/redirect/get: a refresh shows the reason again, it does not resubmit.
+        label = _("Trả kết quả")
+        messages.error(request, service_error_message(label, service_error(failure)))
+        return redirect("dossiers:desk_return", pk=pk)
     messages.success(
         request, _("Đã trả kết quả hồ sơ %(code)s và ghi vào sổ theo dõi.") % {"code": dossier.code}
     )

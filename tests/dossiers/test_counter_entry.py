@@ -122,7 +122,7 @@ def test_invalid_id_number_is_rejected_and_input_kept(client, users, online_proc
         {**APPLICANT, "applicant_id_number": "12345",
          "representative_name": "Lê Văn Cường", "representative_id_number": "9999"},
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400  # shown again to correct, input kept
     page = response.content.decode()
     assert "Số định danh cá nhân phải gồm đúng 12 chữ số" in page
     assert "Số định danh của người được ủy quyền phải gồm đúng 12 chữ số." in page
