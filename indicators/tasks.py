@@ -34,7 +34,8 @@ def _recompute_open(kinds: tuple[str, ...]) -> int:
 
 @shared_task(name="indicators.tasks.recompute_period_task")
 def recompute_period_task(run_id: int) -> str:
-    """One queued recomputation (``period_recompute_async``); returns the run's status."""
+    """One queued run, recomputation (``period_recompute_async``) or publication
+    (``publication.period_publish_async``); returns the run's status."""
     from .services.periods import run_execute
 
     return run_execute(run_id=run_id).status

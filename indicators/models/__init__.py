@@ -7,6 +7,7 @@ from .results import (
     PeriodStatus,
     RecomputeRun,
     ReportPeriod,
+    RunKind,
     RunStatus,
 )
 from .scheme import (
@@ -41,6 +42,7 @@ __all__ = [
     "RatingBand",
     "RecomputeRun",
     "ReportPeriod",
+    "RunKind",
     "RunStatus",
     "Source",
     "ZeroDenominator",

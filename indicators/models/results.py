@@ -108,10 +108,19 @@ class RunStatus(models.TextChoices):
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+class RunKind(models.TextChoices):
+    RECOMPUTE = "recompute", _("Tính lại")
+    # Recompute, freeze the failing items and mark the period published (§5).
+    PUBLISH = "publish", _("Công bố")
+
+
 class RecomputeRun(models.Model):
-    """One (re)computation of a period; the page polls ``progress``."""
+    """One (re)computation or publication of a period; the page polls ``progress``."""
 
     period = models.ForeignKey(ReportPeriod, on_delete=models.CASCADE, related_name="runs")
+    kind = models.CharField(
+        _("loại lượt"), max_length=10, choices=RunKind.choices, default=RunKind.RECOMPUTE
+    )
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("đơn vị (trống: toàn tỉnh)"),
@@ -153,6 +162,10 @@ class RecomputeRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_RUN_STATUSES
+
+    @property
+    def is_publication(self) -> bool:
+        return self.kind == RunKind.PUBLISH
 
 
 class IndicatorResult(models.Model):

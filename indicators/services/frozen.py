@@ -19,11 +19,14 @@ ones, each with its frozen reason (and, for dossiers, its frozen dates).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier
 from feedback.selectors import period_bounds
@@ -34,6 +37,7 @@ from ..engine.rows import dossier_criteria, flag, reason_expression
 from ..models import Criterion, FrozenCase, ReportPeriod
 
 BATCH = 5000
+COPY_BATCH = 50_000
 PROVINCE_LISTS = PROVINCE_LEVEL
 
 
@@ -48,12 +52,16 @@ class DossierCollector:
         self.items: list[tuple] = []
         self.inputs: engine.Inputs | None = None
         self.scope: engine.Scope | None = None
+        # Set by a publication run: reports listing the failing dossiers.
+        self.progress = None
 
     def take_inputs(self, inputs: engine.Inputs, scope: engine.Scope) -> None:
         """The engine's counts and procedure sets (the procedure lists come from them)."""
         self.inputs, self.scope = inputs, scope
 
     def __call__(self, rows: QuerySet) -> None:
+        if self.progress is not None:
+            self.progress(25, _("Đang lập danh sách hồ sơ mất điểm"))
         for code, criterion in self.criteria.items():
             failing = (
                 rows.filter(criterion.denominator)
@@ -108,9 +116,17 @@ def _procedure_failures(unit, code: str) -> set[int]:
 def cases_freeze(period: ReportPeriod, collector: DossierCollector) -> int:
     """Store the failing items of every criterion of ``period`` for the
     province and every active unit. Returns the number of rows stored."""
+    rows = cases_collect(period, collector)
+    cases_store(period, rows)
+    return len(rows)
+
+
+def cases_collect(period: ReportPeriod, collector: DossierCollector) -> list[tuple]:
+    """The failing items of every criterion of ``period``, for the province and
+    every active unit, as rows of ``COLUMNS`` (nothing written: publication
+    reads them outside its final transaction and stores them inside it)."""
     from .drilldown import PROCEDURE_REASONS
 
-    FrozenCase.objects.filter(period=period).delete()
     scope = collector.scope or engine.resolve_scope(None)
     owners = _owners(scope)
     rows: list[tuple] = []
@@ -150,8 +166,17 @@ def cases_freeze(period: ReportPeriod, collector: DossierCollector) -> int:
                     break
                 for pk, reason in listed.values_list("pk", "reason"):
                     add(code, kind, pk, [unit], reason)
-    _insert(rows)
-    return len(rows)
+    return rows
+
+
+def cases_store(period: ReportPeriod, rows: list[tuple]) -> None:
+    """Replace the period's frozen items with ``rows``. The caller holds the
+    period lock inside the transaction that publishes it."""
+    FrozenCase.objects.filter(period=period).delete()
+    if connection.vendor == "postgresql":
+        _copy(rows)
+    else:
+        _insert(rows)
 
 
 COLUMNS = (
@@ -167,12 +192,37 @@ COLUMNS = (
 )
 
 
-def _insert(rows: list[tuple]) -> None:
-    """Plain parameterised INSERTs in batches: a month can freeze a few hundred
-    thousand items, and building a model instance per row costs more than the
-    database does (benchmarks/indicators.py)."""
+def _sql_names() -> tuple[str, str]:
     table = connection.ops.quote_name(FrozenCase._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    return table, ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+
+
+def _copy(rows: list[tuple]) -> None:
+    """PostgreSQL: COPY in batches of CSV (benchmarks/publication.py measured it
+    against parameterised INSERTs). The csv module quotes None as "" too, so
+    the nullable columns read "" as NULL (FORCE_NULL) while an empty reason stays ''."""
+    table, columns = _sql_names()
+    nullable = ", ".join(
+        connection.ops.quote_name(c) for c in ("agency_id", "due_at", "deadline_at", "end_at")
+    )
+    # Table and column names are constants of this module; the data is CSV.
+    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({nullable}))"
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), COPY_BATCH):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+            writer.writerows(
+                (*row[:6], *(None if d is None else d.isoformat() for d in row[6:9]))
+                for row in rows[first : first + COPY_BATCH]
+            )
+            buffer.seek(0)
+            cursor.copy_expert(sql, buffer)
+
+
+def _insert(rows: list[tuple]) -> None:
+    """Plain parameterised INSERTs in batches (other databases: the tests' SQLite);
+    building a model instance per row costs more than the database does."""
+    table, columns = _sql_names()
     marks = ", ".join(["%s"] * len(COLUMNS))
     # Table and column names are constants of this module; values are parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
@@ -228,4 +278,10 @@ def frozen_queryset(period: ReportPeriod, agency, code: str, kind: str) -> Query
     return queryset.select_related(*related).order_by(*ordering)
 
 
-__all__ = ["DossierCollector", "cases_freeze", "frozen_queryset"]
+__all__ = [
+    "DossierCollector",
+    "cases_collect",
+    "cases_freeze",
+    "cases_store",
+    "frozen_queryset",
+]

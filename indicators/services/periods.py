@@ -19,16 +19,15 @@ from feedback.selectors import period_bounds
 from tthc_portal.agencies.models import Agency
 from tthc_portal.agencies.selectors import province_root
 from tthc_portal.audit.services import audit_record
-from tthc_portal.web.public_cache import INDICATORS, public_pages_invalidate
 
 from .. import engine
 from ..models import (
     ACTIVE_RUN_STATUSES,
     IndexRuleSet,
     IndicatorResult,
-    PeriodStatus,
     RecomputeRun,
     ReportPeriod,
+    RunKind,
     RunStatus,
 )
 from ..periods import (
@@ -38,7 +37,7 @@ from ..periods import (
     previous_label,
     previous_month_label,
 )
-from . import IndicatorError, frozen
+from . import IndicatorError
 
 logger = logging.getLogger(__name__)
 
@@ -298,6 +297,8 @@ def period_recompute_async(*, actor, period: ReportPeriod) -> RecomputeRun:
     with transaction.atomic():
         period = _lock_open(period)
         active = period.runs.filter(status__in=ACTIVE_RUN_STATUSES).first()
+        if active is not None and active.kind == RunKind.PUBLISH:
+            raise IndicatorError(_("Kỳ này đang được công bố, vui lòng chờ trong giây lát."))
         if active is not None:
             return active
         run = RecomputeRun.objects.create(
@@ -359,6 +360,12 @@ def run_execute(*, run_id: int) -> RecomputeRun:
     try:
         if run.period.is_published:
             raise _published_error(run.period)
+        if run.kind == RunKind.PUBLISH:
+            from .publication import publication_execute
+
+            publication_execute(run, progress)
+            run.refresh_from_db()
+            return run
         results = period_compute(run.period, run.agency, progress)
         progress(95, _("Đang lưu kết quả."))
         with transaction.atomic():
@@ -374,7 +381,16 @@ def run_execute(*, run_id: int) -> RecomputeRun:
     except IndicatorError as exc:
         _fail(run_id, exc.message)
     except Exception:
-        _fail(run_id, _("Lỗi hệ thống khi tính chỉ số; quản trị viên đã được ghi nhận."))
+        if run.kind == RunKind.PUBLISH:
+            _fail(
+                run_id,
+                _(
+                    "Lỗi hệ thống khi công bố; kỳ vẫn chưa được công bố, có thể công bố lại. "
+                    "Quản trị viên đã được ghi nhận."
+                ),
+            )
+        else:
+            _fail(run_id, _("Lỗi hệ thống khi tính chỉ số; quản trị viên đã được ghi nhận."))
         raise
     run.refresh_from_db()
     return run
@@ -389,52 +405,13 @@ def _fail(run_id: int, message: str) -> None:
 # --- publishing ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def period_publish(*, actor, period: ReportPeriod) -> ReportPeriod:
-    """Freeze the period's figures (``publish_indicators`` on the province).
+    """Freeze the period's figures now, in this process (tests and commands).
 
-    Computes the whole province once more and stores, with the frozen scores,
-    the items behind them (``FrozenCase``), both from the same rows table, so
-    that neither the figures nor the drill-down of a published period ever
-    change. Only a period that has ended can be published.
-    """
-    province = province_root()
-    if (
-        actor is None
-        or province is None
-        or not actor.has_perm("agencies.publish_indicators", province)
-    ):
-        raise PermissionDenied("publish_indicators")
-    period = _lock_open(period)
-    if period.end >= timezone.localdate():
-        raise IndicatorError(
-            _("Kỳ %(period)s chưa kết thúc (đến hết ngày %(end)s): chưa thể công bố.")
-            % {"period": period.title, "end": f"{period.end:%d/%m/%Y}"}
-        )
-    if period.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
-        raise IndicatorError(_("Kỳ này đang được tính lại; vui lòng công bố sau khi tính xong."))
-    never_computed = period.computed_at is None
-    collector = frozen.DossierCollector(period)
-    count = _results_replace(period, period_compute(period, None, on_rows=collector), None)
-    frozen.cases_freeze(period, collector)
-    if never_computed:  # as before: the first computation is recorded as a run
-        run = RecomputeRun.objects.create(
-            period=period, status=RunStatus.RUNNING, requested_by=actor, started_at=timezone.now()
-        )
-        _finish(run, count)
-    period.status = PeriodStatus.PUBLISHED
-    period.published_at = timezone.now()
-    period.published_by = actor
-    period.cases_frozen_at = period.published_at
-    period.save(update_fields=["status", "published_at", "published_by", "cases_frozen_at"])
-    total = sum(r.score for r in period.results.filter(agency__isnull=True).only("score"))
-    audit_record(
-        actor=actor,
-        action="indicator_period.publish",
-        target=period,
-        before={"status": PeriodStatus.OPEN},
-        after={"status": PeriodStatus.PUBLISHED, "province_total": total},
-    )
-    # The public 766 report pages are cached until a period is published.
-    transaction.on_commit(lambda: public_pages_invalidate(INDICATORS))
-    return period
+    The page publishes in the background (``publication.period_publish_async``);
+    both compute the whole province once more and store, with the frozen
+    scores, the items behind them (``FrozenCase``) in one final transaction.
+    Only a period that has ended can be published."""
+    from .publication import period_publish as publish_now
+
+    return publish_now(actor=actor, period=period)

@@ -1,4 +1,4 @@
-"""Recompute a period on demand (with progress) and publish a month."""
+"""Recompute a period on demand and publish a month, both in the background with progress."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..models import RecomputeRun, ReportPeriod
 from ..services import IndicatorError
-from ..services.periods import period_publish, period_recompute_async
+from ..services.periods import period_recompute_async
+from ..services.publication import period_publish_async
 from .common import query, staff_scope
 
 RUN_FRAGMENT = "indicators/_run.html"
@@ -68,6 +69,8 @@ def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, period_id: int) -> HttpResponse:
+    """Queue the publication and answer at once: the dashboard shows its progress
+    (htmx polls the run; without JavaScript, reloading the page shows it)."""
     staff_scope(request)
     period = get_object_or_404(ReportPeriod, pk=period_id)
     if request.POST.get("xac_nhan") != "1":
@@ -76,13 +79,13 @@ def publish(request: HttpRequest, period_id: int) -> HttpResponse:
         )
         return redirect(_back(period))
     try:
-        period = period_publish(actor=request.user, period=period)
+        run = period_publish_async(actor=request.user, period=period)
     except IndicatorError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Đã công bố kết quả %(period)s; số liệu của kỳ đã được chốt.")
-            % {"period": period.title},
-        )
-    return redirect(_back(period))
+        return redirect(_back(period))
+    messages.info(
+        request,
+        _("Đã nhận yêu cầu công bố kết quả %(period)s; tiến độ hiển thị bên dưới.")
+        % {"period": period.title},
+    )
+    return redirect(_back(period, luot=run.pk))

@@ -4,7 +4,8 @@ The provincial office opens the 766 dashboard (last month by default), goes
 from the Department of Health's low on-time criterion (2.1) down to the late
 dossiers behind it, recomputes the month with the progress box, exports the
 dashboard to Excel and checks the file against the page, publishes the
-month, and then, logged out on a phone, finds it on the public monthly page.
+month in the background (waiting for its progress box), and then, logged
+out on a phone, finds it on the public monthly page.
 Screenshots in var/test-artifacts/.
 """
 
@@ -136,7 +137,11 @@ def test_dashboard_drilldown_export_publish_and_public_report(
     # 4. Publish the month: frozen from now on.
     page.get_by_label("Tôi đã kiểm tra số liệu của kỳ").check()
     page.get_by_role("button", name=f"Công bố kết quả {period_title}").click()
-    expect(page.get_by_text(f"Đã công bố kết quả {period_title}")).to_be_visible()
+    # The worker publishes in the background; the page shows the run's progress
+    # (role=status, polled) until it is done, then links to the frozen figures.
+    done = page.get_by_test_id("publish-done")
+    expect(done).to_contain_text(f"Đã công bố kết quả {period_title}", timeout=120_000)
+    done.get_by_role("link", name="Xem số liệu đã chốt").click()
     expect(page.get_by_test_id("period-status")).to_have_text("Đã công bố – số liệu đã chốt")
     expect(page.get_by_test_id("recompute")).to_have_count(0)
     period.refresh_from_db()

@@ -52,7 +52,7 @@ def test_recompute_shows_progress_until_done(office, django_capture_on_commit_ca
     assert 'data-testid="recompute-done"' in page.content.decode()
 
 
-def test_publish_needs_confirmation_then_freezes(office):
+def test_publish_needs_confirmation_then_freezes(office, django_capture_on_commit_callbacks):
     period = office.period
     url = reverse("indicators:publish", args=[period.pk])
     response = office.post(url, follow=True)
@@ -60,8 +60,10 @@ def test_publish_needs_confirmation_then_freezes(office):
     period.refresh_from_db()
     assert period.status == PeriodStatus.OPEN
 
-    response = office.post(url, {"xac_nhan": "1"}, follow=True)
-    body = response.content.decode()
+    # The publication runs in the worker once the request commits (eager here).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(url, {"xac_nhan": "1"})
+    body = office.get(response["Location"]).content.decode()
     assert "Đã công bố kết quả Tháng 04/2025" in body
     assert "Đã công bố – số liệu đã chốt" in body and 'data-testid="recompute"' not in body
     period.refresh_from_db()
