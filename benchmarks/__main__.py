@@ -10,7 +10,8 @@ import time
 from .harness import machine, setup
 
 MODULES = (
-    "calendar", "catalogue", "dossiers", "search", "queueing", "bulk", "indicators", "sync",
+    "calendar", "catalogue", "dossiers", "search", "queueing", "bulk", "indicators",
+    "publication", "sync",
 )  # fmt: skip
 
 
@@ -21,11 +22,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(MODULES)}")
         return 2
     setup()
-    from . import bulk, calendar, catalogue, dossiers, indicators, queueing, search, sync
+    from . import (
+        bulk, calendar, catalogue, dossiers, indicators, publication, queueing, search, sync,
+    )  # fmt: skip
 
     modules = {"calendar": calendar, "catalogue": catalogue, "dossiers": dossiers,
                "search": search, "queueing": queueing, "bulk": bulk, "indicators": indicators,
-               "sync": sync}  # fmt: skip
+               "publication": publication, "sync": sync}  # fmt: skip
     print(f"# TTHC portal benchmarks — {machine()}")
     started = time.perf_counter()
     for name in names or MODULES:
