@@ -23,8 +23,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     setup()
     from . import (
-        bulk, calendar, catalogue, dossiers, indicators, publication, queueing, search, sync,
-    )  # fmt: skip
+        bulk,
+        calendar,
+        catalogue,
+        dossiers,
+        indicators,
+        publication,
+        queueing,
+        search,
+        sync,
+    )
 
     modules = {"calendar": calendar, "catalogue": catalogue, "dossiers": dossiers,
                "search": search, "queueing": queueing, "bulk": bulk, "indicators": indicators,
