@@ -13,93 +13,135 @@ may perform it. ``actor`` names a capability checked by the service:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
+
+from tthc_portal import lifecycle
 
 from .models import Status as S
 
 
 @dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the status does not change (flags only)
-    actors: frozenset[str]
-    label: str
-    # Whether the citizen is told (through the outbox).
-    notify_applicant: bool = False
+class Transition(lifecycle.Transition):
+    """A kernel lifecycle row (``tthc_portal.lifecycle``). ``target=None``: the
+    status does not change (flags only)."""
+
+    @property
+    def notify_applicant(self) -> bool:
+        """Whether the citizen is told (through the outbox): the message is the
+        template named after the action (``services.lifecycle.notify_applicant``)."""
+        return bool(self.notify) and "applicant" in self.notify
 
 
 def _t(sources, target, actors, label, notify=False) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(actors), label, notify)
+    return Transition(
+        frozenset(sources),
+        target,
+        frozenset(actors),
+        label,
+        notify={"applicant": ""} if notify else None,
+    )
 
 
-TRANSITIONS: dict[str, Transition] = {
-    # "system": the national portal (DVCQG) submits, completes, supplements and
-    # withdraws on the citizen's behalf (integrations.inbound).
-    "submit": _t({S.DRAFT}, S.SUBMITTED, {"applicant", "desk", "system"}, _("Nộp hồ sơ")),
-    "resubmit": _t(
-        {S.AWAITING_COMPLETION}, S.SUBMITTED, {"applicant", "desk", "system"}, _("Nộp lại hồ sơ")
-    ),
-    "receive": _t({S.DRAFT, S.SUBMITTED}, S.RECEIVED, {"desk"}, _("Tiếp nhận hồ sơ"), True),
-    "request_completion": _t(
-        {S.DRAFT, S.SUBMITTED},
-        S.AWAITING_COMPLETION,
-        {"desk"},
-        _("Yêu cầu bổ sung, hoàn thiện"),
-        True,
-    ),
-    "refuse": _t({S.DRAFT, S.SUBMITTED}, S.REFUSED, {"desk"}, _("Từ chối tiếp nhận"), True),
-    "transfer": _t({S.RECEIVED}, S.IN_PROCESSING, {"desk", "system"}, _("Chuyển xử lý")),
-    # Steps of the internal workflow: the status stays, the holder changes (§3 rows 9-10).
-    "assign": _t({S.IN_PROCESSING}, None, {"assigner"}, _("Phân công xử lý")),
-    "complete_step": _t(
-        {S.IN_PROCESSING}, None, {"specialist", "head", "desk"}, _("Hoàn thành, chuyển bước sau")
-    ),
-    "send_back": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Trả lại bước trước")),
-    "consult": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Lấy ý kiến cơ quan khác")),
-    "answer_consult": _t(
-        {S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
-        None,
-        {"specialist", "head"},
-        _("Trả lời xin ý kiến"),
-    ),
-    "draft_supplement": _t(
-        {S.IN_PROCESSING}, None, {"specialist", "head"}, _("Dự thảo yêu cầu bổ sung")
-    ),
-    "request_supplement": _t(
-        {S.IN_PROCESSING}, S.AWAITING_SUPPLEMENT, {"head"}, _("Yêu cầu bổ sung hồ sơ"), True
-    ),
-    "attach_result": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Dự thảo kết quả")),
-    "supplement": _t(
-        {S.AWAITING_SUPPLEMENT},
-        S.IN_PROCESSING,
-        {"applicant", "desk", "system"},
-        _("Bổ sung hồ sơ"),
-    ),
-    "reject": _t({S.IN_PROCESSING}, S.REJECTED, {"head"}, _("Không đủ điều kiện giải quyết"), True),
-    "approve": _t({S.IN_PROCESSING}, S.RESULT_READY, {"head"}, _("Phê duyệt, ký kết quả"), True),
-    "return_result": _t({S.RESULT_READY}, S.RETURNED, {"desk", "system"}, _("Trả kết quả"), True),
-    "withdraw": _t(
-        {S.SUBMITTED, S.RECEIVED, S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
-        S.WITHDRAWN,
-        {"applicant", "desk", "system"},
-        _("Rút hồ sơ"),
-        True,
-    ),
-    "stop": _t(
-        {S.AWAITING_SUPPLEMENT, S.IN_PROCESSING}, S.STOPPED, {"head", "desk"}, _("Dừng xử lý"), True
-    ),
-    "issue_apology": _t(
-        {S.IN_PROCESSING, S.AWAITING_SUPPLEMENT}, None, {"head"}, _("Phiếu xin lỗi, hẹn lại"), True
-    ),
-    "archive": _t(
-        {S.RETURNED, S.REJECTED, S.WITHDRAWN, S.STOPPED, S.REFUSED},
-        S.ARCHIVED,
-        {"system"},
-        _("Lưu trữ"),
-    ),
-}
+def _named(rows: dict[str, Transition]) -> dict[str, Transition]:
+    """Name each applicant message after its action, as the service sends it."""
+    return {
+        action: replace(t, notify={"applicant": action}) if t.notify else t
+        for action, t in rows.items()
+    }
+
+
+TRANSITIONS: dict[str, Transition] = _named(
+    {
+        # "system": the national portal (DVCQG) submits, completes, supplements and
+        # withdraws on the citizen's behalf (integrations.inbound).
+        "submit": _t({S.DRAFT}, S.SUBMITTED, {"applicant", "desk", "system"}, _("Nộp hồ sơ")),
+        "resubmit": _t(
+            {S.AWAITING_COMPLETION},
+            S.SUBMITTED,
+            {"applicant", "desk", "system"},
+            _("Nộp lại hồ sơ"),
+        ),
+        "receive": _t({S.DRAFT, S.SUBMITTED}, S.RECEIVED, {"desk"}, _("Tiếp nhận hồ sơ"), True),
+        "request_completion": _t(
+            {S.DRAFT, S.SUBMITTED},
+            S.AWAITING_COMPLETION,
+            {"desk"},
+            _("Yêu cầu bổ sung, hoàn thiện"),
+            True,
+        ),
+        "refuse": _t({S.DRAFT, S.SUBMITTED}, S.REFUSED, {"desk"}, _("Từ chối tiếp nhận"), True),
+        "transfer": _t({S.RECEIVED}, S.IN_PROCESSING, {"desk", "system"}, _("Chuyển xử lý")),
+        # Steps of the internal workflow: the status stays, the holder changes (§3 rows 9-10).
+        "assign": _t({S.IN_PROCESSING}, None, {"assigner"}, _("Phân công xử lý")),
+        "complete_step": _t(
+            {S.IN_PROCESSING},
+            None,
+            {"specialist", "head", "desk"},
+            _("Hoàn thành, chuyển bước sau"),
+        ),
+        "send_back": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Trả lại bước trước")),
+        "consult": _t(
+            {S.IN_PROCESSING}, None, {"specialist", "head"}, _("Lấy ý kiến cơ quan khác")
+        ),
+        "answer_consult": _t(
+            {S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
+            None,
+            {"specialist", "head"},
+            _("Trả lời xin ý kiến"),
+        ),
+        "draft_supplement": _t(
+            {S.IN_PROCESSING}, None, {"specialist", "head"}, _("Dự thảo yêu cầu bổ sung")
+        ),
+        "request_supplement": _t(
+            {S.IN_PROCESSING}, S.AWAITING_SUPPLEMENT, {"head"}, _("Yêu cầu bổ sung hồ sơ"), True
+        ),
+        "attach_result": _t({S.IN_PROCESSING}, None, {"specialist", "head"}, _("Dự thảo kết quả")),
+        "supplement": _t(
+            {S.AWAITING_SUPPLEMENT},
+            S.IN_PROCESSING,
+            {"applicant", "desk", "system"},
+            _("Bổ sung hồ sơ"),
+        ),
+        "reject": _t(
+            {S.IN_PROCESSING}, S.REJECTED, {"head"}, _("Không đủ điều kiện giải quyết"), True
+        ),
+        "approve": _t(
+            {S.IN_PROCESSING}, S.RESULT_READY, {"head"}, _("Phê duyệt, ký kết quả"), True
+        ),
+        "return_result": _t(
+            {S.RESULT_READY}, S.RETURNED, {"desk", "system"}, _("Trả kết quả"), True
+        ),
+        "withdraw": _t(
+            {S.SUBMITTED, S.RECEIVED, S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
+            S.WITHDRAWN,
+            {"applicant", "desk", "system"},
+            _("Rút hồ sơ"),
+            True,
+        ),
+        "stop": _t(
+            {S.AWAITING_SUPPLEMENT, S.IN_PROCESSING},
+            S.STOPPED,
+            {"head", "desk"},
+            _("Dừng xử lý"),
+            True,
+        ),
+        "issue_apology": _t(
+            {S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
+            None,
+            {"head"},
+            _("Phiếu xin lỗi, hẹn lại"),
+            True,
+        ),
+        "archive": _t(
+            {S.RETURNED, S.REJECTED, S.WITHDRAWN, S.STOPPED, S.REFUSED},
+            S.ARCHIVED,
+            {"system"},
+            _("Lưu trữ"),
+        ),
+    }
+)
 
 
 def actions_from(status: str) -> list[str]:

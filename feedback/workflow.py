@@ -1,7 +1,9 @@
 """The PAKN lifecycle as data (feedback.md, Statuses; provincial routing).
 
 Every status change goes through ``services.pakn.feedback_transition``, which
-looks the action up here. ``actors`` names capabilities the service checks:
+runs ``PAKN_LIFECYCLE`` (the kernel engine, ``tthc_portal.lifecycle``): the
+table, its named guards and the computed ``PREVIOUS`` target.
+``actors`` names capabilities the service checks:
 
 * ``office`` – the receiving unit's classifying staff: guardian
   ``CAPABILITY_PERMS["office"]`` on the item's *receiving* agency (the
@@ -18,11 +20,13 @@ looks the action up here. ``actors`` names capabilities the service checks:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from tthc_portal.lifecycle import Guard, Lifecycle, Transition
 
 from .models import Status as S
 
@@ -40,22 +44,23 @@ CAPABILITY_PERMS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: status unchanged; PREVIOUS: back to the paused status
-    actors: frozenset[str]
-    label: str
-    # MessageTemplate key sent to the submitter (email and SMS), if any.
-    notify_submitter: str = ""
-    # MessageTemplate key sent to the heads of the item's (new) agency, if any.
-    notify_agency: str = ""
-    # Conditions beyond the status (names of ``GUARDS``), all of which must hold.
-    requires: frozenset[str] = frozenset()
+class PaknChange:
+    """What ``feedback_transition`` hands the lifecycle: who acts, and when."""
+
+    actor: Any
+    at: datetime
 
 
 def _t(sources, target, actors, label, submitter="", agency="", requires=()) -> Transition:
+    """A row; ``submitter`` / ``agency``: the MessageTemplate key each is sent."""
+    notify = {k: v for k, v in (("submitter", submitter), ("agency", agency)) if v}
     return Transition(
-        frozenset(sources), target, frozenset(actors), label, submitter, agency, frozenset(requires)
+        frozenset(sources),
+        target,
+        frozenset(actors),
+        label,
+        guards=tuple(requires),
+        notify=notify or None,
     )
 
 
@@ -63,25 +68,16 @@ def _t(sources, target, actors, label, submitter="", agency="", requires=()) -> 
 # given when one fails. Once the handling unit has answered, the item is no
 # longer sent elsewhere or back to the submitter: the answer is approved, or
 # returned to the unit for revision.
-GUARDS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "unanswered": (
+GUARDS: dict[str, Guard] = {
+    "unanswered": Guard(
         lambda item: item.answered_at is None,
         _("Đơn vị xử lý đã trả lời; hãy duyệt hoặc trả lại câu trả lời để hoàn thiện."),
     ),
-    "answered": (
+    "answered": Guard(
         lambda item: item.answered_at is not None,
         _("Đơn vị xử lý chưa trả lời."),
     ),
 }
-
-
-def guard_failure(transition: Transition, item: Any) -> str | None:
-    """The reason the item does not meet the transition's conditions, if any."""
-    for name in sorted(transition.requires):
-        holds, reason = GUARDS[name]
-        if not holds(item):
-            return str(reason)
-    return None
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -160,14 +156,20 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+PAKN_LIFECYCLE: Lifecycle[Any, PaknChange] = Lifecycle(
+    name="feedback",
+    table=TRANSITIONS,
+    guards=GUARDS,
+    # The submitter's answer returns the item to where the clock was paused.
+    targets={PREVIOUS: lambda item: item.status_before_supplement or S.RECEIVED_PENDING},
+)
+
+
 def actions_from(status: str) -> list[str]:
-    return [name for name, t in TRANSITIONS.items() if status in t.sources]
+    return PAKN_LIFECYCLE.actions_from(status)
 
 
-def actions_for(item: Any) -> list[str]:
-    """The actions the table allows for this item now: its status and conditions."""
-    return [
-        name
-        for name, t in TRANSITIONS.items()
-        if item.status in t.sources and guard_failure(t, item) is None
-    ]
+def actions_for(item: Any, capabilities: set[str] | None = None) -> list[str]:
+    """The actions the table allows for this item now: its status and conditions,
+    and (given) the caller's capabilities."""
+    return PAKN_LIFECYCLE.allowed(item, capabilities)

@@ -139,9 +139,9 @@ def available_actions(user, item: Feedback) -> list[str]:
     """The actions the table allows from this status that this user may take."""
     capabilities = services.actor_capabilities(user, item)
     actions = []
-    for action in actions_for(item):
+    for action in actions_for(item, capabilities):
         # "refuse" is offered as the class "not accepted" of the classify form.
-        if action not in ACTION_FORMS or not TRANSITIONS[action].actors & capabilities:
+        if action not in ACTION_FORMS:
             continue
         if action in ("forward", "forward_out") and not item.category:
             continue

@@ -30,10 +30,10 @@ from ..models import (
     PublicationItem,
     PublicationTask,
     TaskStatus,
-    VersionStatus,
 )
 from ..publication_dates import deadline_state as _state  # the board's rule is 1.2's
 from . import ProcedureError, require_agency_perm
+from .publication_tasks import task_apply, task_check, task_lock, task_refresh_status
 from .validation import UNCLASSIFIED_FIELD_NAME
 from .versions import version_create_draft, version_transition
 
@@ -213,37 +213,6 @@ def item_start_draft(*, actor, item: PublicationItem):
 
 
 @transaction.atomic
-def task_refresh_status(task: PublicationTask) -> PublicationTask:
-    """Derive the task's status from its items' versions; record workflow approval."""
-    task = PublicationTask.objects.select_for_update().get(pk=task.pk)
-    if task.status == TaskStatus.PUBLISHED:
-        return task
-    items = list(task.items.select_related("version"))
-    drafts = [i.version for i in items if i.change_type != ChangeType.ABOLISHED]
-    statuses = {v.status for v in drafts if v is not None}
-    if any(v is None for v in drafts) and not statuses:
-        status = TaskStatus.OPEN
-    elif drafts and all(v is not None and v.status == VersionStatus.APPROVED for v in drafts):
-        status = TaskStatus.APPROVED
-    elif not drafts:
-        status = TaskStatus.APPROVED  # only abolitions: straight to the chairman
-    elif any(v is None for v in drafts) or VersionStatus.DRAFT in statuses:
-        status = TaskStatus.DRAFTING
-    else:
-        status = TaskStatus.AWAITING_APPROVAL
-    fields = []
-    if status != task.status:
-        task.status = status
-        fields.append("status")
-    if status == TaskStatus.APPROVED and task.workflow_done_on is None:
-        task.workflow_done_on = timezone.localdate()
-        fields.append("workflow_done_on")
-    if fields:
-        task.save(update_fields=[*fields, "updated_at"])
-    return task
-
-
-@transaction.atomic
 def version_transition_in_task(*, actor, version, action: str, note: str = ""):
     version = version_transition(actor=actor, version=version, action=action, note=note)
     if version.publication_task_id:
@@ -292,14 +261,8 @@ def task_chairman_decision_record(
     today: date | None = None,
 ) -> PublicationTask:
     """The chairman signed: publish every approved version and schedule abolitions."""
-    task = PublicationTask.objects.select_for_update().get(pk=task.pk)
-    require_agency_perm(actor, "control_publication", task.agency)
-    if task.status == TaskStatus.PUBLISHED:
-        raise ProcedureError(_("Nhiệm vụ này đã được ghi nhận quyết định công bố."))
-    if task.status != TaskStatus.APPROVED:
-        raise ProcedureError(
-            _("Chưa thể ghi nhận quyết định: lãnh đạo đơn vị chưa phê duyệt đủ các thủ tục.")
-        )
+    task = task_lock(task)
+    task_check(actor, task, "decide")
     today = today or timezone.localdate()
     _chairman_dates_check(task, decision_date, effective_date, today)
     for item in task.items.select_related("version", "procedure"):
@@ -318,26 +281,27 @@ def task_chairman_decision_record(
         if item.change_type == ChangeType.REPLACED and item.procedure_id:
             Procedure.objects.filter(pk=item.procedure_id).update(abolished_on=effective_date)
     calendar = get_calendar()
-    task.chairman_decision_number = number
-    task.chairman_decision_date = decision_date
-    task.effective_date = effective_date
-    task.posting_due = compute_due(DeadlineKey.POSTING, decision_date, calendar)
-    task.lock_due = compute_due(DeadlineKey.LOCK, decision_date, calendar)
-    # The portal posts the content the moment the decision is recorded.
-    task.posted_on = today
-    task.status = TaskStatus.PUBLISHED
-    task.alert_level = "none"
-    task.save()
+    values = {
+        "chairman_decision_number": number,
+        "chairman_decision_date": decision_date,
+        "effective_date": effective_date,
+        "posting_due": compute_due(DeadlineKey.POSTING, decision_date, calendar),
+        "lock_due": compute_due(DeadlineKey.LOCK, decision_date, calendar),
+        # The portal posts the content the moment the decision is recorded.
+        "posted_on": today,
+    }
+    task = task_apply(
+        actor=actor,
+        task=task,
+        action="decide",
+        values=values,
+        today=today,
+        audit={"number": number, "date": decision_date, "effective": effective_date},
+    )
     from .versions import versions_activate
 
     versions_activate(
         today=today, procedure_ids=list(task.items.values_list("procedure_id", flat=True))
-    )
-    audit_record(
-        actor=actor,
-        action="publication_task.decide",
-        target=task,
-        after={"number": number, "date": decision_date, "effective": effective_date},
     )
     return task
 

@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from tthc_portal.accounts.roles import Role
 from tthc_portal.agencies.selectors import staff_with_role
 from tthc_portal.audit.services import audit_record
+from tthc_portal.lifecycle import ActorRefused, GuardFailed, StatusRefused
 from tthc_portal.notifications.models import Channel
 from tthc_portal.notifications.services import notification_enqueue
 from tthc_portal.text import fold
@@ -30,9 +32,8 @@ from ..models import (
     VersionStatus,
     WorkflowStep,
 )
-from ..workflow import VERSION_TRANSITIONS
+from ..workflow import VERSION_LIFECYCLE, VERSION_PERMISSIONS, VersionChange
 from . import ProcedureError, require_agency_perm
-from .validation import submission_errors
 
 CHILD_MODELS = {
     "components": ComponentRequirement,
@@ -234,6 +235,55 @@ def _notify(users, subject: str, body: str, topic: str) -> None:
         )
 
 
+def _notify_heads(version: ProcedureVersion, agency, note: str, topic: str) -> None:
+    if agency is not None:
+        _notify(
+            staff_with_role(agency, Role.DEPARTMENT_HEAD),
+            _("Trình phê duyệt thủ tục: %(name)s") % {"name": version.name},
+            _("Có dự thảo thủ tục và quy trình nội bộ chờ anh/chị phê duyệt."),
+            topic,
+        )
+
+
+def _notify_provincial_staff(version: ProcedureVersion, agency, note: str, topic: str) -> None:
+    if agency is not None:
+        _notify(
+            staff_with_role(agency, Role.PROVINCIAL_STAFF),
+            _("Thủ tục đã được lãnh đạo đơn vị phê duyệt: %(name)s") % {"name": version.name},
+            _("Đề nghị trình Chủ tịch UBND tỉnh ký quyết định công bố."),
+            topic,
+        )
+
+
+def _notify_author(version: ProcedureVersion, agency, note: str, topic: str) -> None:
+    if version.created_by is not None:
+        _notify(
+            [version.created_by],
+            _("Dự thảo thủ tục bị trả lại: %(name)s") % {"name": version.name},
+            note,
+            topic,
+        )
+
+
+# Recipients named in the table's ``notify`` → who they are and what they are told.
+NOTIFIERS = {
+    "heads": _notify_heads,
+    "provincial_staff": _notify_provincial_staff,
+    "author": _notify_author,
+}
+
+
+def version_capabilities(actor, agency, wanted=VERSION_PERMISSIONS) -> set[str]:
+    """The table's capabilities the actor holds on the version's owning agency."""
+    if actor is None:
+        return {"system"}
+    if agency is None:
+        return set()
+    return {
+        perm for perm in wanted if perm != "system" and actor.has_perm(f"agencies.{perm}", agency)
+    }
+
+
 @transaction.atomic
 def version_transition(
     *,
@@ -246,115 +296,55 @@ def version_transition(
     effective_date: date | None = None,
     today: date | None = None,
 ) -> ProcedureVersion:
-    """The one way a version changes status: lock, check the table, record, notify."""
-    transition = VERSION_TRANSITIONS[action]
+    """The one way a version changes status: lock, check the table and its guards,
+    apply its effects, record, notify."""
+    transition = VERSION_LIFECYCLE.transition(action)
     version = (
         ProcedureVersion.objects.select_for_update(of=("self",))
         .select_related("procedure", "publication_task__agency", "implementing_agency")
         .get(pk=version.pk)
     )
     agency = owner_agency(version)
-    if transition.permission is not None:
-        require_agency_perm(actor, transition.permission, agency)
-    if version.status not in transition.sources:
+    change = VersionChange(
+        actor=actor,
+        now=timezone.now(),
+        note=note,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        effective_date=effective_date,
+    )
+    try:
+        outcome = VERSION_LIFECYCLE.run(
+            action,
+            version,
+            change,
+            # Only the permissions this action names are asked for (one lookup).
+            capabilities=version_capabilities(actor, agency, tuple(transition.actors)),
+        )
+    except ActorRefused:
+        raise PermissionDenied(next(iter(transition.actors))) from None
+    except StatusRefused:
         raise ProcedureError(
             _("Không thể “%(action)s” phiên bản đang ở trạng thái “%(status)s”.")
             % {"action": transition.label, "status": version.get_status_display()}
-        )
-    now = timezone.now()
-    before = {"status": version.status}
-    fields = ["status", "updated_at"]
-    if action in ("submit", "approve"):
-        errors = submission_errors(version)
-        if errors:
-            raise ProcedureError(_("Phiên bản chưa đủ điều kiện để trình."), errors)
-    if action == "submit":
-        version.submitted_at = now
-        fields.append("submitted_at")
-    elif action == "approve":
-        version.approved_by, version.approved_at = actor, now
-        version.review_note = note
-        fields += ["approved_by", "approved_at", "review_note"]
-    elif action == "return":
-        if not note.strip():
-            raise ProcedureError(_("Vui lòng ghi rõ lý do trả lại."))
-        version.review_note = note
-        fields.append("review_note")
-    elif action == "publish":
-        _prepare_publish(version, decision_number, decision_date, effective_date)
-        version.published_at = now
-        fields += ["valid_from", "decision_number", "decision_date", "published_at"]
-    elif action == "retire":
-        version.retired_at = now
-        fields.append("retired_at")
-    version.status = transition.target
-    version.save(update_fields=fields)
+        ) from None
+    except GuardFailed as failure:
+        raise ProcedureError(failure.reason, failure.details) from None
+    version.save(update_fields=[*outcome.fields, "updated_at"])
     audit_record(
         actor=actor,
         action=f"procedure_version.{action}",
         target=version,
-        before=before,
-        after={"status": version.status, "note": note},
+        before={"status": outcome.before},
+        after={"status": outcome.after, "note": note},
     )
     topic = f"procedures.version:{version.pk}"
-    if action == "submit" and agency is not None:
-        _notify(
-            staff_with_role(agency, Role.DEPARTMENT_HEAD),
-            _("Trình phê duyệt thủ tục: %(name)s") % {"name": version.name},
-            _("Có dự thảo thủ tục và quy trình nội bộ chờ anh/chị phê duyệt."),
-            topic,
-        )
-    elif action == "approve" and agency is not None:
-        _notify(
-            staff_with_role(agency, Role.PROVINCIAL_STAFF),
-            _("Thủ tục đã được lãnh đạo đơn vị phê duyệt: %(name)s") % {"name": version.name},
-            _("Đề nghị trình Chủ tịch UBND tỉnh ký quyết định công bố."),
-            topic,
-        )
-    elif action == "return" and version.created_by is not None:
-        _notify(
-            [version.created_by],
-            _("Dự thảo thủ tục bị trả lại: %(name)s") % {"name": version.name},
-            note,
-            topic,
-        )
-    if action == "publish":
-        _close_previous(version)
+    for recipient in outcome.notify:
+        NOTIFIERS[recipient](version, agency, note, topic)
+    if outcome.after == VersionStatus.PUBLISHED:
+        # A version in force changes the catalogue (once saved, within this transaction).
         versions_activate(today=today or timezone.localdate(), procedure_ids=[version.procedure_id])
     return version
-
-
-def _prepare_publish(version, decision_number, decision_date, effective_date) -> None:
-    if not decision_number or decision_date is None or effective_date is None:
-        raise ProcedureError(_("Cần số, ngày quyết định công bố và ngày có hiệu lực."))
-    if effective_date < decision_date:
-        raise ProcedureError(_("Ngày có hiệu lực không được trước ngày quyết định."))
-    clash = ProcedureVersion.objects.filter(
-        procedure_id=version.procedure_id,
-        status=VersionStatus.PUBLISHED,
-        valid_from__gte=effective_date,
-    ).exclude(pk=version.pk)
-    if clash.exists():
-        raise ProcedureError(
-            _(
-                "Đã có phiên bản được công bố có hiệu lực từ ngày này hoặc muộn hơn; "
-                "hai phiên bản không được cùng hiệu lực."
-            )
-        )
-    version.decision_number = decision_number
-    version.decision_date = decision_date
-    version.valid_from = effective_date
-
-
-def _close_previous(version: ProcedureVersion) -> None:
-    """Publishing closes the validity of the version it succeeds (same transaction)."""
-    previous = ProcedureVersion.objects.filter(
-        procedure_id=version.procedure_id, status=VersionStatus.PUBLISHED
-    ).exclude(pk=version.pk)
-    for old in previous:
-        if old.valid_to is None or old.valid_to > version.valid_from:
-            old.valid_to = version.valid_from
-            old.save(update_fields=["valid_to", "updated_at"])
 
 
 def versions_activate(*, today: date, procedure_ids: list[int] | None = None) -> dict[str, int]:

@@ -24,14 +24,15 @@ from ..forms import (
     formset_initial,
     formset_rows,
 )
-from ..models import ProcedureVersion, PublicationItem, PublicationTask, TaskStatus, VersionStatus
+from ..models import ProcedureVersion, PublicationItem, PublicationTask, VersionStatus
 from ..review import review_base, version_diff
 from ..services import ProcedureError
 from ..services import publication as publication_services
 from ..services.publication import ItemInput
+from ..services.publication_tasks import task_capabilities
 from ..services.validation import submission_errors
-from ..services.versions import owner_agency, version_update
-from ..workflow import allowed_actions
+from ..services.versions import owner_agency, version_capabilities, version_update
+from ..workflow import TASK_LIFECYCLE, VERSION_LIFECYCLE
 
 BOARD_STATES = ["overdue", "due_soon", "pending", "late", "on_time"]
 
@@ -114,6 +115,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     deadlines = publication_services.task_deadlines(task, today, get_calendar())
     user = request.user
+    # The actions the task's table allows this user now ("decide": the chairman's decision).
+    actions = TASK_LIFECYCLE.allowed(task, task_capabilities(user, task, ["control_publication"]))
     return render(
         request,
         "procedures/staff/task_detail.html",
@@ -124,7 +127,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_draft": user.has_perm("agencies.draft_procedures", task.agency),
             "can_approve": user.has_perm("agencies.approve_procedures", task.agency),
             "can_control": user.has_perm("agencies.control_publication", task.agency),
-            "decision_form": ChairmanDecisionForm() if task.status == TaskStatus.APPROVED else None,
+            "decision_form": ChairmanDecisionForm() if "decide" in actions else None,
         },
     )
 
@@ -240,7 +243,8 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formsets": formsets,
             "editable": editable,
             "problems": submission_errors(version) if version.status == VersionStatus.DRAFT else [],
-            "actions": allowed_actions(version.status),
+            # What the version's table and guards allow this user now.
+            "actions": VERSION_LIFECYCLE.allowed(version, version_capabilities(user, agency)),
             "can_approve": user.has_perm("agencies.approve_procedures", agency),
             "review_form": ReviewForm(),
             # The head reviews the whole content against the version in force.

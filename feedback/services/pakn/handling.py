@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tthc_portal.agencies.models import Agency
 from tthc_portal.audit.services import audit_record
+from tthc_portal.lifecycle import ActorRefused, GuardFailed, StatusRefused
 from tthc_portal.text import fold
 
 from ...models import (
@@ -22,10 +23,13 @@ from ...models import (
     Status,
     Subject,
 )
-from ...workflow import CAPABILITY_PERMS, PREVIOUS, TRANSITIONS, guard_failure
+from ...workflow import CAPABILITY_PERMS, PAKN_LIFECYCLE, TRANSITIONS, PaknChange
 from .. import FeedbackError
 from ..deadlines import deadlines_compute, pause_extend, publish_due, schedule_refresh
 from .notify import notify_agency, notify_submitter
+
+# Recipients named in the table's ``notify`` → the outbox sender for each.
+NOTIFIERS = {"submitter": notify_submitter, "agency": notify_agency}
 
 
 def _has_any(actor, perms: Iterable[str], agency: Agency) -> bool:
@@ -83,32 +87,39 @@ def feedback_transition(
     """
     transition = TRANSITIONS[action]
     locked = lock(item)
-    if not actor_capabilities(actor, locked, token) & transition.actors:
-        raise PermissionDenied(action)
-    if locked.status not in transition.sources:
+    when = at or timezone.now()
+
+    def stamp_and_apply(locked: Feedback) -> Iterable[str]:
+        # Checked after the table: a refused action reports its own reason first.
+        if when < locked.received_at:
+            raise FeedbackError(_("Thời điểm xử lý không được trước thời điểm tiếp nhận."))
+        locked._transition_at = when  # read by ``apply`` helpers below
+        return apply(locked) or () if apply else ()
+
+    previous_agency = locked.agency_id
+    try:
+        outcome = PAKN_LIFECYCLE.run(
+            action,
+            locked,
+            PaknChange(actor=actor, at=when),
+            capabilities=actor_capabilities(actor, locked, token),
+            apply=stamp_and_apply,
+        )
+    except ActorRefused:
+        raise PermissionDenied(action) from None
+    except StatusRefused:
         raise FeedbackError(
             _("Không thể “%(action)s”: PAKN đang ở trạng thái “%(status)s”.")
             % {"action": transition.label, "status": locked.get_status_display()}
-        )
-    failure = guard_failure(transition, locked)
-    if failure is not None:
+        ) from None
+    except GuardFailed as failure:
         raise FeedbackError(
             _("Không thể “%(action)s”: %(reason)s")
-            % {"action": transition.label, "reason": failure}
-        )
-    when = at or timezone.now()
-    if when < locked.received_at:
-        raise FeedbackError(_("Thời điểm xử lý không được trước thời điểm tiếp nhận."))
-    locked._transition_at = when  # read by ``apply`` helpers below
-    before = locked.status
-    previous_agency = locked.agency_id
-    fields = set(apply(locked) or ()) if apply else set()
-    target = transition.target
-    if target == PREVIOUS:
-        target = locked.status_before_supplement or Status.RECEIVED_PENDING
-    if target is not None and target != locked.status:
-        locked.status = target
-        fields.add("status")
+            % {"action": transition.label, "reason": failure.reason}
+        ) from None
+    before = outcome.before
+    fields = set(outcome.fields)
+    # Every closing status stamps when handling ended, whichever action led there.
     if locked.status in (Status.NOT_ACCEPTED, Status.FORWARDED, Status.PUBLISHED):
         locked.finished_at = when
         fields.add("finished_at")
@@ -135,10 +146,8 @@ def feedback_transition(
             **{f: getattr(locked, f) for f in sorted(fields) if f != "search_folded"},
         },
     )
-    if transition.notify_submitter:
-        notify_submitter(locked, transition.notify_submitter, action)
-    if transition.notify_agency:
-        notify_agency(locked, transition.notify_agency, action)
+    for recipient, key in outcome.notify.items():
+        NOTIFIERS[recipient](locked, key, action)
     return locked
 
 
