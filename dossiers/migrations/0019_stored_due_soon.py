@@ -30,6 +30,12 @@ def backfill(apps, schema_editor):
         immediate_grace=timedelta(hours=settings.TTHC["IMMEDIATE_GRACE_HOURS"]),
     )
     due_soon_backfill(calendar, schema_editor.connection)
+    if schema_editor.connection.vendor == "postgresql":
+        # The backfill's UPDATEs queue deferred constraint checks; PostgreSQL
+        # refuses CREATE INDEX on a table with pending trigger events in the
+        # same transaction, so run them now.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
