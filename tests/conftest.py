@@ -52,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every transactional test must also ask for ``serialized_rollback``.
+    """Every transactional test must also ask for serialized rollback.
 
     A plain transactional test flushes the database afterwards and lets
     ``post_migrate`` re-create content types under new ids; every serialized test
@@ -62,14 +62,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     offenders = []
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if not marker or not marker.kwargs.get("transaction"):
-            continue
-        if not marker.kwargs.get("serialized_rollback"):
+        kwargs = marker.kwargs if marker else {}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        transactional = kwargs.get("transaction") or fixtures & {"transactional_db", "live_server"}
+        serialized = kwargs.get("serialized_rollback") or (
+            "django_db_serialized_rollback" in fixtures
+        )
+        if transactional and not serialized:
             offenders.append(item.nodeid)
     if offenders:
         raise pytest.UsageError(
-            "django_db(transaction=True) without serialized_rollback=True: "
-            + ", ".join(offenders[:5])
+            "a transactional test without serialized rollback (mark it "
+            "django_db(transaction=True, serialized_rollback=True) or request "
+            "django_db_serialized_rollback): " + ", ".join(offenders[:5])
         )
 
 

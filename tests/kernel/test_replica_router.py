@@ -69,7 +69,9 @@ def _drop_connection() -> None:
 
 
 @pytest.fixture
-def replica_config(transactional_db: None, settings) -> Iterator[dict]:
+def replica_config(
+    transactional_db: None, django_db_serialized_rollback: None, settings
+) -> Iterator[dict]:
     """The "replica" alias, as DATABASE_REPLICA_URL adds it, on the test database."""
     require(connection.vendor == "postgresql", "this test needs PostgreSQL: set DATABASE_URL")
     url = os.environ.get("DATABASE_REPLICA_URL", "")
