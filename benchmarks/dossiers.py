@@ -24,7 +24,7 @@ from datetime import time as time_of_day
 
 from django.utils import timezone
 
-from .harness import count_queries, measure, report
+from .harness import count_queries, measure, report, signed_in_client
 
 TARGET = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 OPEN_TARGET = int(os.environ.get("BENCH_OPEN_DOSSIERS", "200000"))
@@ -82,7 +82,6 @@ def _busiest(role: str, rank: float = 0.0):
 
 def _worklists() -> None:
     from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
@@ -140,8 +139,7 @@ def _worklists() -> None:
                      f"queries {counts[20]} (20 rows) / {counts[100]} (100 rows)"))  # fmt: skip
         if url is None:
             continue
-        client = Client()
-        client.force_login(user)
+        client = signed_in_client(user)
         query = {"pham_vi": scope_slug, **({"muc": bucket_slug} if bucket_slug else {})}
         for size in (25, 100):
             response = client.get(url, {**query, "so_dong": size})

@@ -24,7 +24,7 @@ import random
 import statistics
 import time
 
-from .harness import count_queries, report
+from .harness import count_queries, report, signed_in_client
 
 QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", "100"))
 
@@ -129,27 +129,6 @@ def _selector_run(user_pk: int, text: str) -> tuple[int, int]:
     return count, len(rows)
 
 
-def _signed_in(user):
-    """A client signed in with the second factor passed, as the verify page
-    leaves the session (staff pages need it)."""
-    from django.test import Client
-    from django.utils import timezone
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tthc_portal.accounts.second_factor import services as second_factor
-
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
-    session = client.session
-    session[second_factor.DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[second_factor.VERIFIED_AT_SESSION_KEY] = timezone.now().isoformat()
-    session.save()
-    return client
-
-
 def _vacuum() -> None:
     from django.db import connection
 
@@ -166,7 +145,7 @@ def _searches() -> None:
     url = reverse("dossiers:staff_search")
     for label, user in _officers():
         samples = _samples(user, random.Random(f"search:{user.pk}"))
-        client = _signed_in(user)
+        client = signed_in_client(user)
         _selector_run(user.pk, "nguyen")  # per-process caches (content types, permissions)
         rows = []
         for kind, values in samples.items():
