@@ -3,13 +3,14 @@
 Each flag is one indexed compare-and-set against an instant stored with the
 due instant (services.deadlines: ``due_soon_at``, ``apology_ask_at``, and
 ``due_at`` itself): ``SET flag = true WHERE open AND NOT flag AND instant <=
-now``. There is no window to remember: a routine run, the first run of a day,
-a catch-up after a day without sweeps and a run whose clock went back are the
-same statements, and a deadline a service recomputed into the past is caught
-by the next run. Only the rows this run flipped are notified — running the
-sweep twice notifies nothing twice. The services that move a deadline or end a
-dossier or step clear its flags under the row lock; the sweep only raises
-them. Its writes are heap-only updates (the flags are in no index).
+now``. A routine run reads only the instants crossed since the previous run
+(an hour of overlap); the first run of a day, a run after a gap and a run whose
+clock went back read every open row, which also catches a deadline a service
+recomputed into the past — the same statements without the lower bound. Only
+the rows this run flipped are notified — running the sweep twice notifies
+nothing twice. The services that move a deadline or end a dossier or step
+clear its flags under the row lock; the sweep only raises them. Its writes are
+heap-only updates (the flags are in no index).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,6 +41,13 @@ from .deadlines import SAME_DAY_UNITS, apology_ask_hours, due_soon_hours
 
 logger = logging.getLogger(__name__)
 MARK = "deadlines"
+# A routine run reads the instants crossed since the previous run, from an
+# hour before it (a run that overlapped another, or a beat that fired late,
+# still sees every crossing). The first run of a day, a run after a gap and a
+# run whose clock went back read every open row: that also catches a deadline
+# a service recomputed into the past.
+OVERLAP = timedelta(hours=1)
+FULL_AFTER = timedelta(hours=2)
 
 __all__ = ["SAME_DAY_UNITS", "SweepReport", "apology_horizon", "deadlines_sweep", "thresholds"]
 
@@ -104,12 +112,12 @@ def _flip(queryset, field: str, condition: Q, *also: str) -> int:
         return cursor.rowcount
 
 
-def _ask_flip(now: datetime) -> list[int]:
+def _ask_flip(now: datetime, since: Q) -> list[int]:
     """Mark the dossiers whose head is to be asked about an apology now (once
     per deadline, while one can still be issued); their ids."""
     candidates = (
         Dossier.objects.filter(
-            status__in=OPEN_STATUSES, apology_ask_at__lte=now, due_at__gt=now,
+            since, status__in=OPEN_STATUSES, apology_ask_at__lte=now, due_at__gt=now,
             apology_issued=False, apology_requested_at__isnull=True,
         )
         .select_for_update(skip_locked=True)
@@ -129,6 +137,20 @@ def _ask_flip(now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _window_start(now: datetime) -> datetime | None:
+    """Where a routine run starts reading, or None to read every open row."""
+    mark = SweepMark.objects.filter(name=MARK).values_list("swept_until", flat=True).first()
+    if mark is None or mark > now or now - mark > FULL_AFTER:
+        return None
+    if timezone.localdate(mark) != timezone.localdate(now):
+        return None
+    return mark - OVERLAP
+
+
+def _since(field: str, start: datetime | None) -> Q:
+    return Q() if start is None else Q(**{f"{field}__gt": start})
+
+
 def deadlines_sweep(now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     open_dossiers = Dossier.objects.filter(status__in=OPEN_STATUSES)
@@ -144,11 +166,14 @@ def deadlines_sweep(now: datetime | None = None) -> SweepReport:
         # over inside the index. A row going overdue was due soon first: the
         # overdue flip raises both, so a run after a gap leaves exactly the
         # flags hourly runs would have.
-        soon = _flip(open_dossiers, "due_soon", Q(due_soon_at__lte=now, due_at__gt=now))
-        overdue = _flip(open_dossiers, "is_overdue", Q(due_at__lte=now), "due_soon")
-        steps_soon = _flip(open_steps, "due_soon", Q(due_soon_at__lte=now, due_at__gt=now))
-        steps_overdue = _flip(open_steps, "is_overdue", Q(due_at__lte=now), "due_soon")
-        ask = _ask_flip(now)
+        start = _window_start(now)
+        soon_q = Q(due_soon_at__lte=now, due_at__gt=now) & _since("due_soon_at", start)
+        overdue_q = Q(due_at__lte=now) & _since("due_at", start)
+        soon = _flip(open_dossiers, "due_soon", soon_q)
+        overdue = _flip(open_dossiers, "is_overdue", overdue_q, "due_soon")
+        steps_soon = _flip(open_steps, "due_soon", soon_q)
+        steps_overdue = _flip(open_steps, "is_overdue", overdue_q, "due_soon")
+        ask = _ask_flip(now, _since("apology_ask_at", start))
         notified = _ask_for_apologies(ask) if ask else 0
         report = SweepReport(
             dossiers_due_soon=soon, dossiers_overdue=overdue,
@@ -158,7 +183,7 @@ def deadlines_sweep(now: datetime | None = None) -> SweepReport:
         # The last run and its figures, for monitoring only (one small row).
         SweepMark.objects.update_or_create(
             name=MARK,
-            defaults={"swept_until": now, "full": False, "ran_at": timezone.now(),
+            defaults={"swept_until": now, "full": start is None, "ran_at": timezone.now(),
                       "report": vars(report)},
         )  # fmt: skip
         if report.flipped:

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from dossiers.models import Dossier, DossierStep
+from dossiers.models import Dossier, DossierStep, SweepMark
 from dossiers.services.deadlines import apology_ask_hours, due_soon_hours, working_hours_before
-from dossiers.services.overdue import deadlines_sweep
+from dossiers.services.overdue import MARK, deadlines_sweep
 from tests.dossiers.processing import at, in_processing
 from tthc_portal.notifications.models import OutboxMessage
 from tthc_portal.workdays.services import get_calendar
@@ -84,6 +84,8 @@ def test_a_run_after_a_day_without_sweeps_flags_what_hourly_runs_would(spread, c
     assert any(not not_asked for _pk, _s, _o, not_asked in hourly["dossiers"])
 
     _reset(before_gap)
+    # …and the sweep's own mark, as the last run before the gap left it.
+    SweepMark.objects.filter(name=MARK).update(swept_until=at(2025, 3, 6, 8, 30))
     assert _state() == before_gap
     catch_up = deadlines_sweep(at(2025, 3, 7, 10, 0))
     assert catch_up.flipped
