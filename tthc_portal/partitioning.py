@@ -257,6 +257,18 @@ def partitions_ensure(*, today: date, months_ahead: int = MONTHS_AHEAD) -> list[
     return created
 
 
+def partitions_analyze() -> list[str]:
+    """ANALYZE each partitioned table's parent. Autovacuum analyses the
+    partitions but never a partitioned parent, so without this the planner
+    estimates joins through the parent (the 766 engine reads status history)
+    from no statistics at all; the daily job runs it."""
+    tables = [item.table for item in partitioned_tables()]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{_identifier(table)}"')
+    return tables
+
+
 def _monthly_partitions(cursor, table: str) -> list[tuple[str, date]]:
     cursor.execute(
         "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "

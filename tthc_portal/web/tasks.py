@@ -19,11 +19,16 @@ def partitions_maintain() -> dict:
     from django.conf import settings
     from django.utils import timezone
 
-    from tthc_portal.partitioning import partitions_archive, partitions_ensure
+    from tthc_portal.partitioning import (
+        partitions_analyze,
+        partitions_archive,
+        partitions_ensure,
+    )
 
     today = timezone.localdate()
     created = partitions_ensure(today=today)
     archived = partitions_archive(
         today=today, retention_months=settings.TTHC["PARTITION_RETENTION_MONTHS"]
     )
-    return {"created": created, "archived": archived}
+    analysed = partitions_analyze()
+    return {"created": created, "archived": archived, "analysed": analysed}
