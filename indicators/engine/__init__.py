@@ -32,14 +32,15 @@ from django.utils.translation import gettext as _
 from dossiers.models import Dossier
 from feedback.selectors import period_bounds
 from integrations.reconcile.figures import national_received_totals
-from tthc_portal.agencies.models import Agency
+from tthc_portal.agencies.models import Agency, AgencyKind
 
 from .. import scoring
 from ..criteria import Code
 from ..models import Criterion, IndexRuleSet
 from ..periods import periods_per_year
-from .assemble import CriterionResult, ProcedureUse
+from .assemble import CriterionResult, ProcedureUse, Scorer, UnitInput, unit_results
 from .catalogue import (
+    PROVINCIAL_LEVELS,
     Catalogue,
     Ratio,
     criterion_11,
@@ -48,8 +49,8 @@ from .catalogue import (
     load_catalogue,
 )
 from .forecast import forecast_counts, forecast_pakn, judged_instant, merge_forecast
+from .pakn import KEYS as PAKN_KEYS
 from .pakn import pakn_counts
-from .pools import score_pair, score_units, unit_input
 from .rows import dossier_criteria, flag, in_period_scope, key
 from .table import dossier_rows
 
@@ -64,12 +65,10 @@ __all__ = [
     "gather",
     "judged_instant",
     "score_both",
-    "score_pair",
-    "score_units",
     "summarise",
-    "unit_input",
 ]
 
+PROVINCE = None  # agency key of the pooled province row
 Progress = Callable[[int, str], None]
 
 
@@ -144,8 +143,6 @@ class Inputs:
     national: dict[int, int] = field(default_factory=dict)
     # When open items were judged for the score now (the period end when closed).
     judged_at: datetime.datetime | None = None
-    # ``uses`` as bit masks, filled on first pooling (``_use_masks``).
-    use_masks: dict[int, dict[int, int]] | None = field(default=None, repr=False, compare=False)
 
 
 def at_risk_q(now: datetime.datetime, until: datetime.datetime) -> Q:
@@ -321,6 +318,129 @@ def gather(
 
 # --- scoring -------------------------------------------------------------------------------------
 
+CountsAdjust = Callable[[dict[str, int]], dict[str, int]]
+
+
+def _pool(rows: Mapping[int, Mapping[str, int]], ids: Iterable[int]) -> dict[str, int]:
+    total: dict[str, int] = defaultdict(int)
+    for agency_id in ids:
+        for name, value in rows.get(agency_id, {}).items():
+            total[name] += value
+    return total
+
+
+def _pool_uses(inputs: Inputs, ids: Iterable[int]) -> dict[int, ProcedureUse]:
+    pooled: dict[int, ProcedureUse] = {}
+    for agency_id in ids:
+        for procedure_id, use in inputs.uses.get(agency_id, {}).items():
+            seen = pooled.setdefault(procedure_id, ProcedureUse())
+            seen.citizen |= use.citizen
+            seen.population |= use.population
+            seen.online |= use.online
+            seen.fee_listed |= use.fee_listed
+            seen.paid_online |= use.paid_online
+    return pooled
+
+
+def unit_input(
+    inputs: Inputs,
+    agency_id: int | None,
+    members: list[tuple[int, str]],
+    *,
+    national_total: int | None = None,
+    adjust: CountsAdjust | None = None,
+    forecast: bool = False,
+) -> UnitInput:
+    ids = [pk for pk, _kind in members]
+    catalogue = inputs.catalogue
+    if agency_id is PROVINCE:
+        authority = catalogue.province()
+        fee_authority = {
+            p
+            for p in authority
+            if catalogue.procedures[p].fee_bearing
+            and catalogue.procedures[p].level in PROVINCIAL_LEVELS
+        }
+    else:
+        has_commune = any(kind == AgencyKind.COMMUNE for _pk, kind in members)
+        authority = catalogue.authority(ids, has_commune)
+        fee_authority = {p for p in authority if catalogue.procedures[p].fee_bearing}
+    counts = _pool(inputs.counts, ids)
+    pakn = _pool(inputs.pakn, ids)
+    if forecast:
+        counts, pakn = forecast_counts(counts), forecast_pakn(pakn)
+    pakn = {k: v for k, v in pakn.items() if k in PAKN_KEYS}
+    return UnitInput(
+        counts=adjust(counts) if adjust else counts,
+        uses=_pool_uses(inputs, ids),
+        authority=authority,
+        fee_authority=fee_authority,
+        last_year=sum(inputs.last_year.get(a, 0) for a in ids),
+        periods_per_year=inputs.periods_per_year,
+        national_total=national_total,
+        pakn=pakn,
+        publication=inputs.publication,
+        catalogue=catalogue,
+        processing_time=sum(
+            (inputs.processing.get(a, datetime.timedelta(0)) for a in ids), datetime.timedelta(0)
+        ),
+    )
+
+
+def _national_total(inputs: Inputs, members: list[tuple[int, str]]) -> int | None:
+    """The official count over a pool: each member's latest national figure, or
+    its own received count where the hub gave none; None when no member has one
+    (then the 1.4 denominator falls back to the portal's count)."""
+    ids = [pk for pk, _kind in members]
+    if not any(pk in inputs.national for pk in ids):
+        return None
+    return sum(
+        inputs.national[pk]
+        if pk in inputs.national
+        else inputs.counts.get(pk, {}).get("received", 0)
+        for pk in ids
+    )
+
+
+def score_units(
+    inputs: Inputs,
+    scope: Scope,
+    *,
+    national_totals: Mapping[int | None, int] | None = None,
+    adjust: CountsAdjust | None = None,
+    province: bool = True,
+    forecast: bool = False,
+) -> list[CriterionResult]:
+    """Criterion results of every unit in ``scope`` and, with ``province``, of
+    the pooled province (``agency_id=None``). ``national_totals`` overrides the
+    official counts fetched from the hub (``inputs.national``). ``forecast``:
+    open items judged at the period end instead of ``inputs.judged_at``."""
+    order = {code: c.order for code, c in inputs.criteria.items()}
+    targets: list[tuple[int | None, list[tuple[int, str]]]] = [
+        (pk, scope.subtree(path)) for pk, path in scope.units
+    ]
+    if province:
+        kinds = {pk: kind for _path, pk, kind in scope.paths}
+        targets.append((PROVINCE, [(pk, kinds[pk]) for pk in scope.member_ids]))
+    results: list[CriterionResult] = []
+    for agency_id, members in targets:
+        scorer = Scorer(inputs.criteria, agency_id)
+        unit = unit_input(
+            inputs,
+            agency_id,
+            members,
+            national_total=(
+                _national_total(inputs, members)
+                if national_totals is None
+                else national_totals.get(agency_id)
+            ),
+            adjust=adjust,
+            forecast=forecast,
+        )
+        unit_results(scorer, unit, inputs.rule_set)
+        results.extend(sorted(scorer.results, key=lambda r: order[r.code]))
+    return results
+
 
 def compute(
     period_start: datetime.date,
@@ -352,8 +472,8 @@ def compute(
 
 def score_both(inputs: Inputs, scope: Scope, **options) -> list[CriterionResult]:
     """The score now, each result carrying its forecast at the period end."""
-    current, forecast = score_pair(inputs, scope, **options)
-    return merge_forecast(current, forecast)
+    current = score_units(inputs, scope, **options)
+    return merge_forecast(current, score_units(inputs, scope, forecast=True, **options))
 
 
 def summarise(results: Iterable[CriterionResult], rule_set: IndexRuleSet) -> list[Summary]:

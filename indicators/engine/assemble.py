@@ -48,11 +48,6 @@ class ProcedureUse:
     paid_online: bool = False
 
 
-# What a procedure without any dossier in the pool did: nothing (read only; one
-# shared default instead of a new object per procedure looked up).
-NO_USE = ProcedureUse()
-
-
 @dataclass
 class UnitInput:
     """Everything one unit's (or the province's) criteria are computed from."""
@@ -178,7 +173,7 @@ def unit_results(scorer: Scorer, unit: UnitInput, rule_set: IndexRuleSet) -> Non
     )
     scorer.add(Code.ONLINE_SERVICES, len(online), len(unit.authority), note=note_31)
     # 3.2: online services with at least one online dossier in the period.
-    served = {p for p in online if unit.uses.get(p, NO_USE).online}
+    served = {p for p in online if unit.uses.get(p, ProcedureUse()).online}
     scorer.add(Code.ONLINE_SERVICES_USED, len(served), len(online))
     # 3.3: online share × the 1.4 sync ratio.
     if d14 > 0:
@@ -189,8 +184,8 @@ def unit_results(scorer: Scorer, unit: UnitInput, rule_set: IndexRuleSet) -> Non
     fraction = Decimal(n33) / received * sync_ratio if received else Decimal(0)
     scorer.add(Code.ONLINE_SHARE, n33, received, fraction=fraction, note=note_33)
     # 3.5 / 3.5b: fee-bearing procedures that synced a fee list / were paid online.
-    listed = {p for p in unit.fee_authority if unit.uses.get(p, NO_USE).fee_listed}
-    paid = {p for p in unit.fee_authority if unit.uses.get(p, NO_USE).paid_online}
+    listed = {p for p in unit.fee_authority if unit.uses.get(p, ProcedureUse()).fee_listed}
+    paid = {p for p in unit.fee_authority if unit.uses.get(p, ProcedureUse()).paid_online}
     scorer.add(Code.FEE_LIST_SYNCED, len(listed), len(unit.fee_authority))
     scorer.add(Code.PAID_ONLINE_PROCEDURES, len(paid), len(unit.fee_authority))
     for code in (

@@ -55,7 +55,6 @@ from dossiers.models import (
     SupplementStage,
 )
 from feedback.models import Feedback, Like, Rating
-from integrations.models import DossierSync
 from procedures.models import FeeItem
 
 from ..criteria import Code
@@ -75,7 +74,7 @@ def flag(condition: Q) -> Case:
 # sender from the header the hub accepted; indicators-766.md §8). The criteria that read
 # synced data (1.4, 3.3, 3.5, 3.5b, 3.6, 4.1, 4.4) count these, not the local records.
 # They ride in the high bits of ``component_flags`` because the row table's columns are
-# ``DossierRow``'s; one primary-key probe of the one-to-one ``sync`` row reads all five.
+# ``DossierRow``'s; one LEFT JOIN on the one-to-one ``sync`` reads all five.
 SYNC_BITS: dict[str, tuple[int, Q]] = {
     "received_synced": (8, Q(sync__received_synced=True)),
     "fee_list_synced": (16, Q(sync__fee_list_synced=True)),
@@ -85,27 +84,13 @@ SYNC_BITS: dict[str, tuple[int, Q]] = {
 }
 
 
-def _on_sync(condition: Q) -> Q:
-    """A ``SYNC_BITS`` condition (read from the dossier) read from the sync row itself."""
-    return Q(*((lookup.removeprefix("sync__"), value) for lookup, value in condition.children))
-
-
-def sync_bits() -> Coalesce:
-    """The acknowledged-sync bits of a dossier as one integer expression (no sync row: 0).
-
-    A correlated probe of the sync row's primary key, not a join: the caller
-    evaluates it only for the dossiers received in the period, whereas a join
-    made PostgreSQL hash the whole sync table (every dossier ever synced) on
-    each computation."""
+def sync_bits():
+    """The acknowledged-sync bits of a dossier as one integer expression (no sync row: 0)."""
     expression = None
     for value, condition in SYNC_BITS.values():
-        term = value * flag(_on_sync(condition))
+        term = value * flag(condition)
         expression = term if expression is None else expression + term
-    row = DossierSync.objects.filter(dossier=OuterRef("pk")).order_by()
-    return Coalesce(
-        Subquery(row.annotate(bits=expression).values("bits")[:1], output_field=IntegerField()),
-        0,
-    )
+    return expression
 
 
 def candidate_filter(since: datetime.datetime, until: datetime.datetime) -> Q:

@@ -108,8 +108,8 @@ def predicted_losses(
     inputs = engine.gather(
         period.start, period.end, scope, rule_set=period.rule_set, kind=period.kind, now=now
     )
-    # One pass scores both judgments, sharing each unit's pooled inputs.
-    current, predicted = engine.score_pair(inputs, scope)
+    current = engine.score_units(inputs, scope)
+    predicted = engine.score_units(inputs, scope, forecast=True)
     totals_now = {s.agency_id: s.total for s in engine.summarise(current, period.rule_set)}
     totals_then = {s.agency_id: s.total for s in engine.summarise(predicted, period.rule_set)}
     moving_now = {(r.agency_id, r.code): r.score for r in current if r.code in MOVING}
