@@ -12,11 +12,11 @@ import hashlib
 from datetime import date
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 
+from tests.support.audit_rows import audit_event_insert
 from tthc_portal.audit.models import AuditEvent
 from tthc_portal.partitioning import (
     ArchiveError,
@@ -30,18 +30,6 @@ OLD_MONTH = "audit_auditevent_2020_01"
 NAME = f"partition-archive/{OLD_MONTH}.csv.gz"
 
 
-def _insert_event(at: str) -> int:
-    kind = ContentType.objects.get_for_model(ContentType)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_auditevent (at, actor_repr, action, target_type_id, target_id,"
-            " target_repr, request_id, via_client)"
-            " VALUES (%s, '', 'test.event', %s, '1', '', '', '') RETURNING id",
-            [at, kind.pk],
-        )
-        return cursor.fetchone()[0]
-
-
 def _exists(partition: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s)", [partition])
@@ -51,8 +39,8 @@ def _exists(partition: str) -> bool:
 @pytest.fixture
 def old_and_recent() -> tuple[int, int]:
     partitions_ensure(today=date(2020, 1, 1), months_ahead=0)
-    old = _insert_event("2020-01-15T08:00:00+07:00")
-    recent = _insert_event("2026-11-15T08:00:00+07:00")
+    old = audit_event_insert("2020-01-15T08:00:00+07:00")
+    recent = audit_event_insert("2026-11-15T08:00:00+07:00")
     with connection.cursor() as cursor:
         # The inserts' deferred foreign-key checks would block the DROP inside
         # this test's transaction; an archive run never sees fresh rows.

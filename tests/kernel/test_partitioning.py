@@ -11,23 +11,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 
+from tests.support.audit_rows import audit_event_insert
 from tthc_portal.audit.models import AuditEvent
 from tthc_portal.audit.services import audit_record
 from tthc_portal.partitioning import partitioned_tables, partitions_ensure
 
 pytestmark = pytest.mark.postgres
-
-
-def _insert_event(at: str) -> int:
-    kind = ContentType.objects.get_for_model(ContentType)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_auditevent (at, actor_repr, action, target_type_id, target_id,"
-            " target_repr, request_id, via_client)"
-            " VALUES (%s, '', 'test.event', %s, '1', '', '', '') RETURNING id",
-            [at, kind.pk],
-        )
-        return cursor.fetchone()[0]
 
 
 def _partition_of(event_id: int) -> str:
@@ -70,7 +59,7 @@ def test_months_ahead_are_created_once(require_postgres) -> None:
 def test_rows_that_fell_into_the_default_partition_move_to_their_new_month(
     require_postgres,
 ) -> None:
-    stray = _insert_event("2032-01-15T08:00:00+07:00")
+    stray = audit_event_insert("2032-01-15T08:00:00+07:00")
     assert _partition_of(stray) == "audit_auditevent_default"
     partitions_ensure(today=date(2032, 1, 1), months_ahead=0)
     assert _partition_of(stray) == "audit_auditevent_2032_01"
