@@ -75,18 +75,16 @@ def signed_in_client(user):
     """A client signed in with the second factor passed, as the verify page
     leaves the session (staff pages need it)."""
     from django.test import Client
-    from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from tthc_portal.accounts.second_factor import services as second_factor
 
     client = Client()
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+    device = second_factor.totp_device_for(user) or TOTPDevice.objects.create(
+        user=user, name="benchmark", confirmed=True
+    )
     session = client.session
-    session[second_factor.DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[second_factor.VERIFIED_AT_SESSION_KEY] = timezone.now().isoformat()
+    second_factor.second_factor_session_mark(session, device)
     session.save()
     return client

@@ -97,19 +97,17 @@ def _staff_second_factor_verified(request, monkeypatch):
 
     def _login(self, user, backend=None):
         original(self, user, backend)
-        from django.utils import timezone
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from tthc_portal.accounts.second_factor import services as second_factor
 
         if not second_factor.is_staff_user(user):
             return
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="Thiết bị thử", confirmed=True)
+        device = second_factor.totp_device_for(user) or TOTPDevice.objects.create(
+            user=user, name="Thiết bị thử", confirmed=True
+        )
         session = self.session
-        session[second_factor.DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session[second_factor.VERIFIED_AT_SESSION_KEY] = timezone.now().isoformat()
+        second_factor.second_factor_session_mark(session, device)
         session.save()
 
     monkeypatch.setattr(ClientMixin, "_login", _login)

@@ -38,10 +38,10 @@ SEARCH_TERMS = [
 def _session(user, *, staff: bool) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from tthc_portal.accounts.oidc.assurance import SESSION_KEY as ASSURANCE_KEY
+    from tthc_portal.accounts.second_factor import services as second_factor
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -49,10 +49,10 @@ def _session(user, *, staff: bool) -> str:
     store[BACKEND_SESSION_KEY] = "tthc_portal.accounts.backends.IdentifierBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if staff:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="loadtest", confirmed=True)
-        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        device = second_factor.totp_device_for(user) or TOTPDevice.objects.create(
+            user=user, name="loadtest", confirmed=True
+        )
+        second_factor.second_factor_session_mark(store, device)
     else:
         store[ASSURANCE_KEY] = {
             "vneid_verified": True,
