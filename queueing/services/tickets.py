@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from dossiers.models import Dossier
 from tthc_portal.agencies.selectors import agencies_for_user, agency_perms_held
 from tthc_portal.audit.services import audit_record
+from tthc_portal.lifecycle import StatusRefused
 
 from ..models import (
     Counter,
@@ -31,7 +32,7 @@ from ..models import (
     TicketSource,
     TicketStatus,
 )
-from ..workflow import TRANSITIONS
+from ..workflow import DESK, TICKET_LIFECYCLE, TicketChange
 from . import QueueError
 
 # The desk officer's reception right stands for "works at the centre's counters".
@@ -130,10 +131,6 @@ def _event(ticket: Ticket, action: str, before: str, counter, actor, at: datetim
     )
 
 
-def _seconds(start: datetime | None, end: datetime) -> int:
-    return max(int((end - start).total_seconds()), 0) if start else 0
-
-
 def ticket_call_next(*, actor, counter: Counter, at: datetime | None = None) -> Ticket | None:
     """Finish the counter's current ticket, then call the next one (None when
     nobody waits). Order: tickets transferred or booked to this counter, then
@@ -176,48 +173,18 @@ def ticket_call_next(*, actor, counter: Counter, at: datetime | None = None) -> 
 
 def _apply(ticket: Ticket, action: str, *, actor, counter: Counter, at: datetime,
            target: Counter | None = None) -> None:  # fmt: skip
-    """Check the table and stamp the change on a ticket locked by the caller."""
-    transition = TRANSITIONS[action]
-    if ticket.status not in transition.sources:
+    """Run the table on a ticket locked by the caller, who checked the actor."""
+    change = TicketChange(actor=actor, counter=counter, at=at, target=target)
+    try:
+        outcome = TICKET_LIFECYCLE.run(action, ticket, change)
+    except StatusRefused:
         raise QueueError(
             _("Vé %(label)s đang ở trạng thái “%(status)s”, không thể %(action)s.")
             % {"label": ticket.label, "status": ticket.get_status_display(),
-               "action": str(transition.label).lower()}
-        )  # fmt: skip
-    before = ticket.status
-    fields = ["status"]
-    if action == "call":
-        ticket.counter, ticket.called_at, ticket.announced_at = counter, at, at
-        ticket.called_by = actor if getattr(actor, "is_authenticated", False) else None
-        if ticket.first_called_at is None:
-            ticket.first_called_at = at
-            ticket.wait_seconds = _seconds(ticket.issued_at, at)
-        fields += ["counter", "called_at", "announced_at", "called_by", "first_called_at",
-                   "wait_seconds"]  # fmt: skip
-    elif action == "recall":
-        ticket.recall_count += 1
-        ticket.announced_at = at
-        fields += ["recall_count", "announced_at"]
-    elif action in {"complete", "transfer"}:
-        # Service time adds up over every counter the citizen was served at;
-        # statistics credit it to the counter that finished the ticket.
-        ticket.service_seconds = (ticket.service_seconds or 0) + _seconds(ticket.called_at, at)
-        fields.append("service_seconds")
-        if action == "complete":
-            ticket.completed_at = at
-            fields.append("completed_at")
-        else:
-            ticket.counter, ticket.transferred_at = target, at
-            fields += ["counter", "transferred_at"]
-    elif action == "skip":
-        ticket.completed_at = at
-        fields.append("completed_at")
-    elif action == "restore":
-        ticket.counter, ticket.completed_at = None, None
-        fields += ["counter", "completed_at"]
-    ticket.status = transition.target
-    ticket.save(update_fields=fields)
-    _event(ticket, action, before, target or counter, actor, at)
+               "action": str(TICKET_LIFECYCLE[action].label).lower()}
+        ) from None  # fmt: skip
+    ticket.save(update_fields=list(outcome.fields))
+    _event(ticket, action, outcome.before, target or counter, actor, at)
 
 
 def ticket_transition(
@@ -230,7 +197,9 @@ def ticket_transition(
     at: datetime | None = None,
 ) -> Ticket:
     """Recall, complete, skip, transfer or restore one ticket at ``counter``."""
-    if action not in TRANSITIONS or action == "call":
+    transition = TICKET_LIFECYCLE.get(action)
+    # Only the actions a desk officer takes by hand ("call" is the next button's).
+    if transition is None or DESK not in transition.actors:
         raise QueueError(_("Thao tác không hợp lệ."))
     counter_require(actor, counter)
     now = at or timezone.now()

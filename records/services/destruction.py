@@ -30,6 +30,7 @@ from dossiers.models import (
 from tthc_portal.audit.services import audit_record
 
 from ..models import DisposalHistory, DisposalItem, DisposalList, DisposedDossier, ListStatus
+from ..workflow import DISPOSAL_LIFECYCLE, SYSTEM, DisposalChange
 from .retention import protected_filter
 
 logger = logging.getLogger(__name__)
@@ -147,13 +148,16 @@ def disposal_execute(list_id: int) -> DisposalList:
                 after={"list": locked.pk, "files": counts.get(item.dossier_id, 0),
                        "result_kept": item.dossier_id in kept},
             )  # fmt: skip
-        locked.status, locked.destroyed_at = ListStatus.DESTROYED, now
-        locked.save(update_fields=["status", "destroyed_at"])
+        # The table's "destroy" row (system only) sets the status and stamps the time.
+        outcome = DISPOSAL_LIFECYCLE.run(
+            "destroy", locked, DisposalChange(actor=None, now=now), capabilities={SYSTEM}
+        )
+        locked.save(update_fields=list(outcome.fields))
         DisposalHistory.objects.create(
             disposal_list=locked,
             action="destroy",
-            from_status=ListStatus.APPROVED,
-            to_status=ListStatus.DESTROYED,
+            from_status=outcome.before,
+            to_status=outcome.after,
             at=now,
             note=_("Đã hủy %(n)s hồ sơ, bỏ qua %(skipped)s hồ sơ")
             % {"n": len(ids), "skipped": len(protected)},

@@ -8,10 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tthc_portal.audit.services import audit_record
+from tthc_portal.lifecycle import ActorRefused, GuardFailed, StatusRefused
 
 from ..models import DisposalHistory, DisposalItem, DisposalList, ListStatus
 from ..selectors import disposal_lists_for_user
-from ..workflow import EDITABLE_STATUSES, TRANSITIONS
+from ..workflow import (
+    DISPOSAL_LIFECYCLE,
+    EDITABLE_STATUSES,
+    PAPERS,
+    REVIEW,
+    DisposalChange,
+    user_action,
+)
 from . import RecordsError
 
 
@@ -36,47 +44,44 @@ def disposal_transition(
     council_minutes: str = "",
     decision_number: str = "",
 ) -> DisposalList:
-    """Review, send back, approve or cancel a list (never "destroy": the task does)."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or not transition.perm:
+    """Review, send back, approve or cancel a list (never "destroy": the task does).
+
+    Locks the row, runs ``DISPOSAL_LIFECYCLE`` (permission, status, guard, named
+    effects), then writes the history, the audit event and the action's papers.
+    """
+    if not user_action(action):
         raise RecordsError(_("Thao tác không hợp lệ."))
-    papers: list[str] = []
+    transition = DISPOSAL_LIFECYCLE[action]
     with transaction.atomic():
         locked = _locked_in_scope(actor, disposal_list.pk)
-        _require(actor, transition.perm)
-        if locked.status not in transition.sources:
-            raise RecordsError(_("Danh mục không ở trạng thái cho phép thao tác này."))
         now = timezone.now()
-        fields = ["status"]
-        if action == "review":
-            if not locked.items.filter(removed=False).exists():
-                raise RecordsError(_("Danh mục không còn hồ sơ nào; hãy hủy bỏ đề xuất."))
-            if not council_minutes.strip():
-                raise RecordsError(_("Cần ghi ý kiến của Hội đồng xác định giá trị tài liệu."))
-            locked.council_minutes = council_minutes.strip()
-            locked.reviewed_by, locked.reviewed_at = actor, now
-            fields += ["council_minutes", "reviewed_by", "reviewed_at"]
-            papers = ["list", "minutes"]
-        elif action == "approve":
-            # Two people: whoever reviewed the list cannot also approve it.
-            if locked.reviewed_by_id == actor.pk:
-                raise RecordsError(_("Người rà soát danh mục không được tự phê duyệt."))
-            if not decision_number.strip():
-                raise RecordsError(_("Cần ghi số quyết định hủy."))
-            locked.decision_number = decision_number.strip()
-            locked.approved_by, locked.approved_at = actor, now
-            fields += ["decision_number", "approved_by", "approved_at"]
-            papers = ["decision"]
-        elif action in ("send_back", "cancel") and not note.strip():
-            raise RecordsError(_("Cần ghi lý do."))
-        before = locked.status
-        locked.status = transition.target
-        locked.save(update_fields=fields)
+        change = DisposalChange(
+            actor=actor,
+            now=now,
+            note=note,
+            council_minutes=council_minutes,
+            decision_number=decision_number,
+        )
+        try:
+            outcome = DISPOSAL_LIFECYCLE.run(
+                action,
+                locked,
+                change,
+                # Only the permissions this action names are asked for.
+                capabilities={p for p in transition.actors if actor.has_perm(p)},
+            )
+        except ActorRefused:
+            raise RecordsError(_("Bạn không có quyền thực hiện thao tác này.")) from None
+        except StatusRefused:
+            raise RecordsError(_("Danh mục không ở trạng thái cho phép thao tác này.")) from None
+        except GuardFailed as failure:
+            raise RecordsError(failure.reason) from None
+        locked.save(update_fields=list(outcome.fields))
         DisposalHistory.objects.create(
             disposal_list=locked,
             action=action,
-            from_status=before,
-            to_status=locked.status,
+            from_status=outcome.before,
+            to_status=outcome.after,
             actor=actor,
             at=now,
             note=note.strip(),
@@ -85,14 +90,14 @@ def disposal_transition(
             actor=actor,
             action=f"records.list_{action}",
             target=locked,
-            before={"status": before},
-            after={"status": locked.status, "note": note.strip()},
+            before={"status": outcome.before},
+            after={"status": outcome.after, "note": note.strip()},
         )
-        if papers:
+        if action in PAPERS:
             from .papers import papers_render
 
             # Rendered in the transaction: a list is never approved without its decision.
-            papers_render(locked, papers)
+            papers_render(locked, list(PAPERS[action]))
         if locked.status == ListStatus.APPROVED:
             from ..tasks import disposal_execute_task
 
@@ -106,7 +111,7 @@ def disposal_item_remove(item: DisposalItem, *, actor, reason: str) -> DisposalI
         raise RecordsError(_("Cần ghi lý do loại hồ sơ khỏi danh mục."))
     with transaction.atomic():
         locked_list = _locked_in_scope(actor, item.disposal_list_id)
-        _require(actor, TRANSITIONS["review"].perm)
+        _require(actor, REVIEW)
         if locked_list.status not in EDITABLE_STATUSES:
             raise RecordsError(_("Chỉ loại hồ sơ khi danh mục đang được rà soát."))
         locked = DisposalItem.objects.select_for_update().get(pk=item.pk)
