@@ -31,6 +31,10 @@ REPEAT = int(os.environ.get("BENCH_INDICATOR_REPEAT", "5"))
 # supplement pauses subtracted, pending request = end time, > 1 request = late,
 # open dossiers judged at the period end. Aggregates are restricted to the
 # candidate dossiers first, so nothing outside the period is read twice.
+# "Online" (3.3, §2 "Online dossier") needs, for a paper-result procedure, the
+# e-result the hub acknowledged (result code + file link: DossierSync.result_synced),
+# as the engine counts it; a result file held only locally (sync retrying or failed)
+# does not count (issue #14). "With e-result" stays the local file.
 RAW_SQL = """
 WITH c AS MATERIALIZED (
     SELECT d.id, d.receiving_agency_id, d.received_at, d.channel,
@@ -60,9 +64,14 @@ WITH c AS MATERIALIZED (
     SELECT DISTINCT o.dossier_id
     FROM dossiers_dossierdocument o
     WHERE o.kind = 'kq' AND o.file <> '' AND o.dossier_id IN (SELECT id FROM c)
+), hub AS (
+    SELECT s.dossier_id
+    FROM integrations_dossiersync s
+    WHERE s.result_synced AND s.dossier_id IN (SELECT id FROM c WHERE paper_result AND channel = 2)
 ), rows AS (
     SELECT c.receiving_agency_id, c.received_at >= %(since)s AS received, c.channel,
            c.paper_result, res.dossier_id IS NOT NULL AS e_result,
+           hub.dossier_id IS NOT NULL AS result_synced,
            COALESCE(c.completed_at, c.returned_at, stop.at) AS end_at, c.due,
            c.due + COALESCE(req.pause, interval '0') AS deadline,
            COALESCE(req.n, 0) AS n_requests, req.pending
@@ -70,6 +79,7 @@ WITH c AS MATERIALIZED (
     LEFT JOIN req ON req.dossier_id = c.id
     LEFT JOIN stop ON stop.dossier_id = c.id
     LEFT JOIN res ON res.dossier_id = c.id
+    LEFT JOIN hub ON hub.dossier_id = c.id
 ), judged AS (
     SELECT *,
            (received OR end_at IS NULL OR end_at >= %(since)s) AS in_21,
@@ -86,7 +96,7 @@ SELECT receiving_agency_id,
        COUNT(*) FILTER (WHERE received) AS received,
        COUNT(*) FILTER (WHERE in_21) AS d21,
        COUNT(*) FILTER (WHERE in_21 AND on_time = 1) AS n21,
-       COUNT(*) FILTER (WHERE received AND channel = 2 AND (NOT paper_result OR e_result))
+       COUNT(*) FILTER (WHERE received AND channel = 2 AND (NOT paper_result OR result_synced))
            AS online,
        COUNT(*) FILTER (WHERE received AND e_result) AS with_e_result
 FROM judged
