@@ -38,14 +38,13 @@ from .services.apology import apology_allowed
 from .services.processing import approval_step_id, assignable_staff
 from .services.results import result_draft, signed_result
 from .services.steps import may_hold, split_workflow, step_agency, workflow_of
+from .workflow import TRANSITIONS
 
 DESK_PERM = "receive_dossiers"
-# Where a citizen may still ask to withdraw (no decision or result yet).
-WITHDRAWABLE = (
-    Status.SUBMITTED,
-    Status.RECEIVED,
-    Status.IN_PROCESSING,
-    Status.AWAITING_SUPPLEMENT,
+# Where a citizen may still ask to withdraw (no decision or result yet): the
+# lifecycle table's sources of "withdraw", in the status order.
+WITHDRAWABLE = tuple(
+    status for status in Status.values if status in TRANSITIONS["withdraw"].sources
 )
 CONSULT_ANSWER_STATUSES = (Status.IN_PROCESSING, Status.AWAITING_SUPPLEMENT)
 

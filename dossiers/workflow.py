@@ -1,8 +1,9 @@
 """The dossier lifecycle as data (dossier-lifecycle.md §3).
 
 Every status change goes through ``services.lifecycle.dossier_transition``,
-which looks the action up here: allowed source states, target state, and who
-may perform it. ``actor`` names a capability checked by the service:
+which runs ``DOSSIER_LIFECYCLE`` (the kernel engine, ``tthc_portal.lifecycle``):
+allowed source states, target state, who may perform it and the named effects
+it applies. ``actors`` names capabilities checked by the service:
 
 * ``applicant`` – the dossier's own applicant;
 * ``desk`` – guardian ``receive_dossiers`` on the receiving agency;
@@ -13,12 +14,16 @@ may perform it. ``actor`` names a capability checked by the service:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from tthc_portal import lifecycle
 
+from .models import Dossier
 from .models import Status as S
 
 
@@ -34,12 +39,45 @@ class Transition(lifecycle.Transition):
         return bool(self.notify) and "applicant" in self.notify
 
 
-def _t(sources, target, actors, label, notify=False) -> Transition:
+@dataclass
+class DossierChange:
+    """What ``dossier_transition`` hands the lifecycle's effects: who acts, which
+    action, and when."""
+
+    actor: Any
+    action: str
+    at: datetime
+    # Work an effect defers until the dossier, its history and its audit are
+    # written: effects that write other rows (their audit follows the transition's).
+    after_save: list[Callable[[], object]] = field(default_factory=list)
+
+
+def _cancel_open_fees(dossier: Dossier, change: DossierChange) -> tuple[str, ...]:
+    """A withdrawn, refused, stopped or ineligible dossier owes nothing more."""
+
+    def cancel() -> None:
+        # Lazy: the table is data that selectors, views and other apps read;
+        # services import it, never the reverse at import time (no cycle).
+        from .services.payments import payments_cancel_open
+
+        payments_cancel_open(dossier, actor=change.actor, reason=change.action)
+
+    change.after_save.append(cancel)
+    return ()
+
+
+EFFECTS = {"cancel_open_fees": _cancel_open_fees}
+# Named on every transition into CLOSED_WITHOUT_RESULT (none starts from there).
+CLOSES = ("cancel_open_fees",)
+
+
+def _t(sources, target, actors, label, notify=False, effects=()) -> Transition:
     return Transition(
         frozenset(sources),
         target,
         frozenset(actors),
         label,
+        effects=tuple(effects),
         notify={"applicant": ""} if notify else None,
     )
 
@@ -71,7 +109,9 @@ TRANSITIONS: dict[str, Transition] = _named(
             _("Yêu cầu bổ sung, hoàn thiện"),
             True,
         ),
-        "refuse": _t({S.DRAFT, S.SUBMITTED}, S.REFUSED, {"desk"}, _("Từ chối tiếp nhận"), True),
+        "refuse": _t(
+            {S.DRAFT, S.SUBMITTED}, S.REFUSED, {"desk"}, _("Từ chối tiếp nhận"), True, CLOSES
+        ),
         "transfer": _t({S.RECEIVED}, S.IN_PROCESSING, {"desk", "system"}, _("Chuyển xử lý")),
         # Steps of the internal workflow: the status stays, the holder changes (§3 rows 9-10).
         "assign": _t({S.IN_PROCESSING}, None, {"assigner"}, _("Phân công xử lý")),
@@ -105,7 +145,12 @@ TRANSITIONS: dict[str, Transition] = _named(
             _("Bổ sung hồ sơ"),
         ),
         "reject": _t(
-            {S.IN_PROCESSING}, S.REJECTED, {"head"}, _("Không đủ điều kiện giải quyết"), True
+            {S.IN_PROCESSING},
+            S.REJECTED,
+            {"head"},
+            _("Không đủ điều kiện giải quyết"),
+            True,
+            CLOSES,
         ),
         "approve": _t(
             {S.IN_PROCESSING}, S.RESULT_READY, {"head"}, _("Phê duyệt, ký kết quả"), True
@@ -119,6 +164,7 @@ TRANSITIONS: dict[str, Transition] = _named(
             {"applicant", "desk", "system"},
             _("Rút hồ sơ"),
             True,
+            CLOSES,
         ),
         "stop": _t(
             {S.AWAITING_SUPPLEMENT, S.IN_PROCESSING},
@@ -126,6 +172,7 @@ TRANSITIONS: dict[str, Transition] = _named(
             {"head", "desk"},
             _("Dừng xử lý"),
             True,
+            CLOSES,
         ),
         "issue_apology": _t(
             {S.IN_PROCESSING, S.AWAITING_SUPPLEMENT},
@@ -144,5 +191,16 @@ TRANSITIONS: dict[str, Transition] = _named(
 )
 
 
+DOSSIER_LIFECYCLE: lifecycle.Lifecycle[Dossier, DossierChange] = lifecycle.Lifecycle(
+    name="dossier", table=TRANSITIONS, effects=EFFECTS
+)
+
+
 def actions_from(status: str) -> list[str]:
-    return [name for name, t in TRANSITIONS.items() if status in t.sources]
+    return DOSSIER_LIFECYCLE.actions_from(status)
+
+
+def actions_for(dossier: Dossier, capabilities: set[str] | None = None) -> list[str]:
+    """The actions the table allows on this dossier now: its status and (given)
+    the caller's capabilities (``services.lifecycle.actor_capabilities``)."""
+    return DOSSIER_LIFECYCLE.allowed(dossier, capabilities)

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from tthc_portal.agencies.selectors import agency_perms_held
 from tthc_portal.audit.services import audit_record
+from tthc_portal.lifecycle import ActorRefused, GuardFailed, StatusRefused
 from tthc_portal.notifications.services import notify_from_template
 
-from ..models import CLOSED_WITHOUT_RESULT, Dossier, Payment, StatusHistory
+from ..models import Dossier, Payment, StatusHistory
 from ..signals import dossier_transitioned
-from ..workflow import TRANSITIONS
+from ..workflow import DOSSIER_LIFECYCLE, DossierChange
 from . import DossierError
 
 # Also connects the submission and payment confirmations (signal receivers).
@@ -76,35 +77,47 @@ def dossier_transition(
     at=None,
     agency=None,
 ) -> Dossier:
-    """Lock, check the table, apply, record history and audit, notify after commit.
+    """Lock, run the lifecycle (actor, status, apply, named effects, target),
+    record history and audit, then the deferred effects, notify after commit.
 
     ``apply`` receives the locked dossier, changes it and returns the names of
     the fields it changed. It runs after the checks, inside the lock.
     ``agency`` narrows the permission check to one unit (a workflow step's).
     """
-    transition = TRANSITIONS[action]
+    transition = DOSSIER_LIFECYCLE[action]  # an unknown action is a KeyError, as ever
     locked = lock(dossier)
-    if not actor_capabilities(actor, locked, agency) & transition.actors:
-        raise PermissionDenied(action)
-    if locked.status not in transition.sources:
+    change = DossierChange(actor=actor, action=action, at=at or timezone.now())
+    try:
+        outcome = DOSSIER_LIFECYCLE.run(
+            action,
+            locked,
+            change,
+            capabilities=actor_capabilities(actor, locked, agency),
+            apply=apply,
+        )
+    except ActorRefused:
+        raise PermissionDenied(action) from None
+    except StatusRefused:
         raise DossierError(
             _("Không thể “%(action)s”: hồ sơ đang ở trạng thái “%(status)s”.")
             % {"action": transition.label, "status": locked.get_status_display()}
-        )
-    before = locked.status
-    fields = set(apply(locked) or ()) if apply else set()
-    if transition.target is not None:
-        locked.status = transition.target
-        fields.add("status")
+        ) from None
+    except GuardFailed as failure:
+        raise DossierError(
+            _("Không thể “%(action)s”: %(reason)s")
+            % {"action": transition.label, "reason": failure.reason},
+            failure.details,
+        ) from None
+    before = outcome.before
+    fields = set(outcome.fields)
     locked.save(update_fields=[*sorted(fields), "updated_at"])
-    when = at or timezone.now()
     history = StatusHistory.objects.create(
         dossier=locked,
         action=action,
         from_status=before,
         to_status=locked.status,
         actor=actor,
-        at=when,
+        at=change.at,
         note=note,
     )
     audit_record(
@@ -114,11 +127,10 @@ def dossier_transition(
         before={"status": before},
         after={"status": locked.status, "note": note, **{f: getattr(locked, f) for f in fields}},
     )
-    if locked.status in CLOSED_WITHOUT_RESULT and before not in CLOSED_WITHOUT_RESULT:
-        # A withdrawn, refused, stopped or ineligible dossier owes nothing more.
-        from .payments import payments_cancel_open
-
-        payments_cancel_open(locked, actor=actor, reason=action)
+    # Effects that write other rows (cancelling open fees) run once the
+    # dossier's own records are written: their audit rows follow the transition's.
+    for deferred in change.after_save:
+        deferred()
     if transition.notify_applicant:
         notify_applicant(locked, action, event=f"h{history.pk}")
     # Other apps react in this transaction (national sync rows, the rating

@@ -29,7 +29,7 @@ from ..models import Dossier
 from ..selectors_refusal import refusal_consequences
 from ..services import DossierError
 from ..services.reception import dossier_refuse
-from ..workflow import TRANSITIONS
+from ..workflow import TRANSITIONS, actions_for
 from .desk import check_page, dossier_or_404, refused
 from .errors import form_error, service_error
 
@@ -65,7 +65,7 @@ def _not_decidable(dossier: Dossier) -> dict:
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_or_404(request, pk)
     label = str(REFUSE.label)
-    if dossier.status not in REFUSE.sources:
+    if "refuse" not in actions_for(dossier):
         # Decided meanwhile (another tab, another officer): nothing to confirm.
         # A confirmed POST that races past this check is refused by the service.
         return refused(request, dossier, label, _not_decidable(dossier))

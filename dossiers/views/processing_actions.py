@@ -40,7 +40,7 @@ from ..forms_processing import (
 from ..models import Dossier, Status
 from ..selectors_casework import Casework, consult_agencies, dossier_light
 from ..services import apology, closing, decisions, processing, results
-from ..workflow import TRANSITIONS
+from ..workflow import TRANSITIONS, actions_for
 
 Data = Any  # request.POST / request.FILES or None for an unbound form
 
@@ -254,7 +254,7 @@ class Action:
     def available(self, work: Casework, dossier: Dossier) -> bool:
         """The lifecycle table allows it from the dossier's status and this
         person's capabilities (``Casework``) allow it on the current step."""
-        return dossier.status in TRANSITIONS[self.transition].sources and self.offered(work)
+        return self.transition in actions_for(dossier) and self.offered(work)
 
 
 def _unassigned(work: Casework, dossier: Dossier) -> bool:
