@@ -198,7 +198,7 @@ def _vacuum(*models) -> None:
 def _sweep() -> None:
     from django.db import DatabaseError
 
-    from dossiers.models import FLAGGED, OPEN_STATUSES, Dossier, DossierStep
+    from dossiers.models import FLAGGED, OPEN_STATUSES, Dossier
     from dossiers.services.overdue import deadlines_sweep
 
     open_count = Dossier.objects.filter(status__in=OPEN_STATUSES).count()
@@ -206,11 +206,10 @@ def _sweep() -> None:
     for label, settled, now in _sweep_instants():
         # Flags as the previous run left them: cleared, then swept at ``settled``.
         Dossier.objects.filter(FLAGGED).update(due_soon=False, is_overdue=False)
-        DossierStep.objects.filter(FLAGGED).update(due_soon=False, is_overdue=False)
         results = []
         try:
             deadlines_sweep(settled)
-            _vacuum(Dossier, DossierStep)
+            _vacuum(Dossier)
             for _run in range(2):
                 start = time.perf_counter()
                 swept = deadlines_sweep(now)
@@ -221,7 +220,6 @@ def _sweep() -> None:
         (first, one), (second, two) = results
         flips = (
             f"{one.dossiers_due_soon:,} due soon, {one.dossiers_overdue:,} overdue, "
-            f"{one.steps_due_soon:,} + {one.steps_overdue:,} steps, "
             f"{one.heads_notified:,} heads told"
         )
         rows.append((label, f"{timezone.localtime(now):%a %d/%m %H:%M}: "

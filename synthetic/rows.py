@@ -36,8 +36,8 @@ DOSSIER_COLUMNS = tuple(f.attname for f in Dossier._meta.concrete_fields)
 STEP_COLUMNS = ("id", "dossier_id", "kind", "workflow_step_id", "order", "name", "role",
                 "agency_id", "parent_id", "assignee_id", "assigned_by_id", "handed_over_by_id",
                 "started_at", "budget_hours", "counted", "due_at", "completed_at",
-                "completed_by_id", "outcome", "timeliness", "request_text", "note", "due_soon",
-                "is_overdue", "paused")  # fmt: skip
+                "completed_by_id", "outcome", "timeliness", "request_text", "note",
+                "paused")  # fmt: skip
 HISTORY_COLUMNS = ("dossier_id", "action", "from_status", "to_status", "actor_id", "at", "note")
 PAUSE_COLUMNS = ("dossier_id", "started_at", "ended_at", "reason")
 SUPPLEMENT_COLUMNS = ("dossier_id", "stage", "items", "note", "justification", "state",
@@ -320,14 +320,12 @@ class RowWriter:
             if is_open:
                 current = step_id
                 # While the dossier waits for the citizen the step's clock stands
-                # still: no flags, whatever its old due time says.
+                # still: grey, whatever its old due time says.
                 paused = status == "awaiting_supplement"
-                soon, late = (False, False) if paused else self.flags(due, False)
                 done = (None, None, "", "")
             else:
                 completed = at(run.end)
                 assignee = assignee or run.completed_by
-                soon = late = False
                 done = (completed, run.completed_by, run.outcome,
                         self.timeliness(completed, due) if run.spec.counted else "")  # fmt: skip
             steps.append((
@@ -335,7 +333,7 @@ class RowWriter:
                 run.spec.name, run.spec.role, run.agency_id, None, assignee,
                 run.assigned_by if assigned else None, run.handed_over_by, started,
                 run.spec.budget_hours, run.spec.counted, due, done[0], done[1], done[2], done[3],
-                "", "", soon, late, paused,
+                "", "", paused,
             ))  # fmt: skip
         self.rows[DossierStep] += steps
         ended = life.ended if life.ended is not None and life.ended < cut else None

@@ -106,11 +106,12 @@ class DossierStep(models.Model):
     )
     request_text = models.TextField(_("nội dung đề nghị"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
-    due_soon = models.BooleanField(_("sắp đến hạn"), default=False)
-    is_overdue = models.BooleanField(_("quá hạn"), default=False)
+    # No stored "due soon" / "overdue" flags: a step's light is read from its
+    # stored instants (``due_soon_at``, ``due_at``, ``dossier_due_at``) at the
+    # time of reading, so no sweep has to rewrite steps as the clock passes.
     # The dossier waits for the citizen (supplement during processing): the
-    # step's clock stands still, the sweep leaves it alone and the worklist
-    # shows it grey — read from the step row, without joining the dossier.
+    # step's clock stands still and the worklist shows it grey — read from the
+    # step row, without joining the dossier.
     paused = models.BooleanField(_("tạm dừng chờ bổ sung"), default=False)
 
     class Meta:
@@ -129,7 +130,7 @@ class DossierStep(models.Model):
                 name="step_open_unassigned",
                 condition=OPEN_STEP & Q(assignee__isnull=True),
             ),
-            # The sweep's ranges: running clocks coming due or overdue. The
+            # Running clocks by due time (calendar recomputation, reports). The
             # condition names ``paused`` so that the worklists' per-unit counts
             # cannot pick this index over ``step_open_agency`` (measured: the
             # planner did, scanning all 210,000 open steps for one unit's 12,000).
@@ -137,13 +138,6 @@ class DossierStep(models.Model):
                 fields=["due_at"],
                 name="step_open_due",
                 condition=OPEN_STEP & Q(paused=False, due_at__isnull=False),
-            ),
-            # The sweep's due-soon compare-and-set (``due_at`` second: steps
-            # already overdue are passed over inside the index).
-            models.Index(
-                fields=["due_soon_at", "due_at"],
-                name="step_open_due_soon",
-                condition=OPEN_STEP & Q(paused=False, due_soon_at__isnull=False),
             ),
             models.Index(fields=["dossier", "started_at"], name="step_dossier"),
         ]

@@ -34,7 +34,6 @@ from .deadlines import (
     dossier_due_set,
     dossier_flags,
     step_due_set,
-    step_flags,
 )
 from .steps import step_compute_due
 
@@ -138,14 +137,13 @@ def _recompute_batch(
     Dossier.objects.bulk_update(quiet, [*DUE_FIELDS[1:], "due_soon", "is_overdue"])
     report.dossiers_changed += len(changed)
     report.changed_ids += [dossier.pk for dossier in changed]
-    report.steps_changed += _recompute_steps(dossiers, pauses, calendar, now)
+    report.steps_changed += _recompute_steps(dossiers, pauses, calendar)
 
 
 def _recompute_steps(
     dossiers: list[Dossier],
     pauses: dict[int, list[ClockPause]],
     calendar: WorkCalendar,
-    now: datetime,
 ) -> int:
     by_pk = {dossier.pk: dossier for dossier in dossiers}
     changed = []
@@ -166,9 +164,8 @@ def _recompute_steps(
         step_due_set(step, due, copy, calendar)
         if (step.due_at, step.due_soon_at, step.dossier_due_at) == before:
             continue
-        step.due_soon, step.is_overdue = step_flags(step, now)
         changed.append(step)
-    DossierStep.objects.bulk_update(changed, [*STEP_DUE_FIELDS, "due_soon", "is_overdue"])
+    DossierStep.objects.bulk_update(changed, STEP_DUE_FIELDS)
     return len(changed)
 
 

@@ -254,13 +254,6 @@ def step_due_set(
     return list(STEP_DUE_FIELDS)
 
 
-def step_flags(step: DossierStep, now: datetime) -> tuple[bool, bool]:
-    """(due soon, overdue) of a running step as the sweep leaves them at ``now``."""
-    if step.due_at is None or step.paused:
-        return False, False
-    return step.due_soon_at is not None and step.due_soon_at <= now, step.due_at <= now
-
-
 def refresh_due(dossier: Dossier) -> list[str]:
     """Recompute ``due_at`` from the pause ledger, and the open steps with it
     (a step is never due after its dossier's clock says otherwise)."""

@@ -214,11 +214,10 @@ def step_finish(step: DossierStep, *, at: datetime, actor, outcome: str, note: s
     if step.assignee_id is None and actor is not None:
         # Whoever took an unassigned step is its receiver on the control sheet.
         step.assignee = actor
-    step.due_soon = step.is_overdue = step.paused = False
+    step.paused = False
     step.save(
         update_fields=[
-            "completed_at", "completed_by", "outcome", "timeliness", "note", "assignee",
-            "due_soon", "is_overdue", "paused",
+            "completed_at", "completed_by", "outcome", "timeliness", "note", "assignee", "paused",
         ]
     )  # fmt: skip
 
@@ -241,9 +240,7 @@ def steps_close_all(dossier: Dossier, *, at: datetime, actor, outcome: str) -> N
 
 def steps_pause(dossier: Dossier) -> None:
     """The dossier's open steps stop their clocks with it (supplement issued)."""
-    dossier.steps.filter(completed_at__isnull=True).update(
-        paused=True, due_soon=False, is_overdue=False, dossier_due_at=None
-    )
+    dossier.steps.filter(completed_at__isnull=True).update(paused=True, dossier_due_at=None)
 
 
 def step_shift_after_pause(step: DossierStep, paused_from: datetime, resumed_at: datetime) -> None:
@@ -260,8 +257,7 @@ def step_shift_after_pause(step: DossierStep, paused_from: datetime, resumed_at:
         step_compute_due(step, _closed_pauses(step.dossier_id), dossier.due_at),
         dossier_due_copy(dossier),
     )
-    step.due_soon = step.is_overdue = False
-    step.save(update_fields=[*fields, "due_soon", "is_overdue", "paused"])
+    step.save(update_fields=[*fields, "paused"])
 
 
 def _closed_pauses(dossier_id: int) -> list[Pause] | None:
@@ -329,10 +325,9 @@ def step_compute_due(
 
 def steps_recompute(dossier: Dossier, calendar: WorkCalendar | None = None) -> int:
     """Compute the open steps' due times again after the dossier's deadline or
-    the calendar moved (from the calendar, never by adding a delta). Flags of
-    a step whose due time changed are cleared; the sweep raises them again.
-    Each open step's copy of the dossier's due follows it. Returns how many
-    steps changed."""
+    the calendar moved (from the calendar, never by adding a delta); the
+    light follows from the new instants. Each open step's copy of the dossier's
+    due follows it. Returns how many steps changed."""
     calendar = calendar or get_calendar()
     steps = list(dossier.steps.filter(completed_at__isnull=True, paused=False))
     if not steps:
@@ -344,12 +339,11 @@ def steps_recompute(dossier: Dossier, calendar: WorkCalendar | None = None) -> i
         due = step_compute_due(step, pauses, dossier.due_at, calendar, dossier)
         if due != step.due_at:
             step_due_set(step, due, copy, calendar)
-            step.due_soon = step.is_overdue = False
             changed.append(step)
         elif copy != step.dossier_due_at:
             step.dossier_due_at = copy
             changed.append(step)
-    DossierStep.objects.bulk_update(changed, [*STEP_DUE_FIELDS, "due_soon", "is_overdue"])
+    DossierStep.objects.bulk_update(changed, STEP_DUE_FIELDS)
     return len(changed)
 
 

@@ -29,19 +29,21 @@ def single_step_dossier(users, workflow_procedure, clock):
 
 def test_the_open_step_follows_the_new_appointment(users, single_step_dossier, clock):
     dossier = single_step_dossier
-    # Thursday 09:00, one working day before: the sweep flags the step due soon,
-    # and the head may still apologise.
+    # Thursday 09:00, one working day before: the step is due soon, and the
+    # head may still apologise.
     clock.set(2025, 3, 6, 9, 0)
     deadlines_sweep()
     step = dossier.steps.get(completed_at__isnull=True)
-    assert step.due_soon
+    assert worklist(users[HEAD], scope="agency", now=clock.now).get(pk=step.pk).light == (
+        "due_soon"
+    )
     apology_issue(
         actor=users[HEAD], dossier=dossier, reason="Cần xác minh thêm.",
         new_due_at=at(2025, 3, 12, 17, 0),
     )  # fmt: skip
     step = DossierStep.objects.get(pk=step.pk)
     assert step.due_at == at(2025, 3, 12, 17, 0)
-    assert not step.due_soon and not step.is_overdue
+    assert worklist(users[HEAD], scope="agency", now=clock.now).get(pk=step.pk).light == ("in_time")
 
     # Friday 10:00, past the old appointment: the step is in time, not red.
     clock.set(2025, 3, 7, 10, 0)

@@ -1,6 +1,7 @@
 """Issue #15 item 2: editing the holiday calendar computes again the stored
 deadlines of the open dossiers and steps whose window spans the edited day —
-due times and due-soon / overdue flags — writes audit events, and leaves
+due times, the dossiers' due-soon / overdue flags and the steps' lights —
+writes audit events, and leaves
 closed dossiers and dossiers outside the window alone."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date
 import pytest
 
 from dossiers.models import Dossier, DossierStep, Status
+from dossiers.selectors_processing import light_annotation
 from dossiers.services.calendar_recompute import affected_dossier_ids
 from dossiers.services.overdue import deadlines_sweep
 from dossiers.services.processing import step_complete
@@ -23,6 +25,10 @@ from tthc_portal.workdays.services import (
 
 pytestmark = pytest.mark.django_db
 WEDNESDAY = date(2025, 3, 5)
+
+
+def _light(step: DossierStep, now) -> str:
+    return DossierStep.objects.annotate(light=light_annotation(now)).get(pk=step.pk).light
 
 
 def runs_for_wednesday() -> int:
@@ -59,7 +65,7 @@ def dossiers(users, workflow_procedure, clock):
     specialist.refresh_from_db()
     assert open_one.due_at == open_one.original_due_at == at(2025, 3, 7, 9, 0)
     assert open_one.due_soon and not open_one.is_overdue
-    assert specialist.is_overdue
+    assert _light(specialist, clock.now) == "overdue"
     return open_one, specialist, closed, later
 
 
@@ -85,7 +91,7 @@ def test_a_new_day_off_recomputes_what_it_spans(
     assert not open_one.due_soon and not open_one.is_overdue
     # The step: from its start and budget again, Wednesday skipped → Thu 12:00.
     assert specialist.due_at == at(2025, 3, 6, 12, 0)
-    assert specialist.due_soon and not specialist.is_overdue
+    assert _light(specialist, clock.now) == "due_soon"
 
     closed.refresh_from_db()
     later.refresh_from_db()
@@ -117,7 +123,8 @@ def test_removing_the_day_off_brings_the_deadlines_back(
     specialist.refresh_from_db()
     assert open_one.due_at == open_one.original_due_at == at(2025, 3, 7, 9, 0)
     assert open_one.due_soon
-    assert specialist.due_at == at(2025, 3, 5, 12, 0) and specialist.is_overdue
+    assert specialist.due_at == at(2025, 3, 5, 12, 0)
+    assert _light(specialist, clock.now) == "overdue"
     assert runs_for_wednesday() == 2
 
 

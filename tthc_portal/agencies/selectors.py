@@ -48,6 +48,30 @@ def agency_perms_held(user, agency_ids: Iterable[int]) -> set[str]:
     return {codename for (codename,) in by_group.union(by_user)}
 
 
+def agency_ids_by_perm(user, perms: Iterable[str]) -> dict[str, list[int]]:
+    """For each of ``perms`` (codenames), the agencies on which ``user`` holds
+    it through an agency group or directly — one query on guardian's tables for
+    all of them (the worklist asked guardian once per permission: three
+    queries and about 4 ms of Python each at every page view)."""
+    wanted = list(perms)
+    held: dict[str, list[int]] = {perm: [] for perm in wanted}
+    if not user.is_authenticated or not user.is_active:
+        return held
+    if user.is_superuser:
+        every = list(Agency.objects.values_list("pk", flat=True))
+        return {perm: list(every) for perm in wanted}
+    content_type = ContentType.objects.get_for_model(Agency)
+    by_group = GroupObjectPermission.objects.filter(
+        group__user=user, content_type=content_type, permission__codename__in=wanted
+    ).values_list("permission__codename", "object_pk")
+    by_user = UserObjectPermission.objects.filter(
+        user=user, content_type=content_type, permission__codename__in=wanted
+    ).values_list("permission__codename", "object_pk")
+    for codename, object_pk in by_group.union(by_user):
+        held[codename].append(int(object_pk))
+    return held
+
+
 def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
