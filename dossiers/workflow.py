@@ -72,14 +72,10 @@ CLOSES = ("cancel_open_fees",)
 
 
 def _t(sources, target, actors, label, notify=False, effects=()) -> Transition:
-    return Transition(
-        frozenset(sources),
-        target,
-        frozenset(actors),
-        label,
-        effects=tuple(effects),
+    return Transition.row(
+        sources, target, actors, label, effects=effects,
         notify={"applicant": ""} if notify else None,
-    )
+    )  # fmt: skip
 
 
 def _named(rows: dict[str, Transition]) -> dict[str, Transition]:

@@ -54,14 +54,7 @@ class PaknChange:
 def _t(sources, target, actors, label, submitter="", agency="", requires=()) -> Transition:
     """A row; ``submitter`` / ``agency``: the MessageTemplate key each is sent."""
     notify = {k: v for k, v in (("submitter", submitter), ("agency", agency)) if v}
-    return Transition(
-        frozenset(sources),
-        target,
-        frozenset(actors),
-        label,
-        guards=tuple(requires),
-        notify=notify or None,
-    )
+    return Transition.row(sources, target, actors, label, guards=requires, notify=notify or None)
 
 
 # Conditions on the item that the status alone does not tell, with the reason

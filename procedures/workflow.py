@@ -37,16 +37,7 @@ class VersionChange:
     effective_date: date | None = None
 
 
-def _t(sources, target, actors, label, guards=(), effects=(), notify=None) -> Transition:
-    return Transition(
-        frozenset(sources),
-        target,
-        frozenset(actors),
-        label,
-        guards=tuple(guards),
-        effects=tuple(effects),
-        notify=notify,
-    )
+_t = Transition.row
 
 
 # --- effects: each changes the locked version and names the fields it changed -------

@@ -85,8 +85,7 @@ def _release_counter(ticket: Ticket, change: TicketChange) -> list[str]:
     return ["counter", "completed_at"]
 
 
-def _t(sources, target, actors, label, effects=()) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(actors), label, effects=tuple(effects))
+_t = Transition.row
 
 
 TRANSITIONS: dict[str, Transition] = {

@@ -78,15 +78,7 @@ def _stamp_destroyed(disposal_list: DisposalList, change: DisposalChange) -> lis
     return ["destroyed_at"]
 
 
-def _t(sources, target, actors, label, guards=(), effects=()) -> Transition:
-    return Transition(
-        frozenset(sources),
-        target,
-        frozenset(actors),
-        label,
-        guards=tuple(guards),
-        effects=tuple(effects),
-    )
+_t = Transition.row
 
 
 TRANSITIONS: dict[str, Transition] = {

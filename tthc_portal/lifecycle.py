@@ -45,6 +45,25 @@ class Transition:
     # Recipient → message: who the app's service tells, and with which message.
     notify: Mapping[str, str] | None = None
 
+    @classmethod
+    def row(
+        cls,
+        sources: Iterable[str],
+        target: str | None,
+        actors: Iterable[str],
+        label: Any,
+        *,
+        guards: Iterable[str] = (),
+        effects: Iterable[str] = (),
+        national_status: str | None = None,
+        notify: Mapping[str, str] | None = None,
+    ):
+        """A row from plain collections: the apps' tables read as literals."""
+        return cls(
+            frozenset(sources), target, frozenset(actors), label, tuple(guards),
+            tuple(effects), national_status, notify,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Guard:
