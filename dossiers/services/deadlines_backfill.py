@@ -118,3 +118,21 @@ def due_soon_backfill(calendar: WorkCalendar, connection=None) -> tuple[int, int
             'AND d."completed_at" IS NULL) WHERE "completed_at" IS NULL'
         )
     return dossiers, steps
+
+
+def deadline_instants_recompute(now: datetime, calendar: WorkCalendar) -> tuple[int, int]:
+    """After the province changes a notice (``DUE_SOON_WORKING_HOURS``,
+    ``DUE_SOON_SAME_DAY_HOURS``, ``APOLOGY_REMINDER_WORKING_HOURS``): store the
+    instants again on every open dossier and step from their due instants
+    (recomputed, never shifted), lower the "due soon" flags the new notice no
+    longer supports, and make the next sweep read every open row, so that rows
+    whose new instant is already past are flagged at once. (dossiers, steps)."""
+    from ..models import OPEN_STATUSES, Dossier, SweepMark
+    from .overdue import MARK
+
+    written = due_soon_backfill(calendar)
+    Dossier.objects.filter(
+        status__in=OPEN_STATUSES, due_soon=True, is_overdue=False, due_soon_at__gt=now
+    ).update(due_soon=False)
+    SweepMark.objects.filter(name=MARK).delete()
+    return written
