@@ -139,3 +139,19 @@ def test_postgresql_reads_the_words_index(require_postgres, users, people):
     assert set(desk.values_list("pk", flat=True)) == {
         people[key].pk for key in ("an", "anh", "an_reversed")
     }
+
+
+@pytest.mark.django_db
+def test_a_name_search_page_is_read_through_the_words_index(require_postgres, users, people):
+    """A page of a name search, newest first, is read through the words index
+    and sorted, never by walking the primary key backwards and folding every
+    name on the way: the planner took that path for common family-and-given
+    pairs ("nguyen an": 1 s for 35 rows at 1M dossiers)."""
+    page = staff_search(users[DESK], search_plan("nguyen an")).values_list("pk", flat=True)[:20]
+    with connection.cursor() as cursor:
+        # Sorting made dear and the table scan ruled out: only an order the
+        # primary key cannot give keeps the planner on the words index.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = page.explain()
+    assert "dossier_search_name_words" in plan and "Backward" not in plan, plan
