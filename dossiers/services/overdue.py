@@ -9,8 +9,8 @@ now``. A routine run reads only the instants crossed since the previous run
 clock went back read every open row, which also catches a deadline a service
 recomputed into the past — the same statements without the lower bound. Only
 the rows this run flipped are notified — running the sweep twice notifies
-nothing twice. The services that move a deadline or end a dossier or step
-clear its flags under the row lock; the sweep only raises them. Its writes are
+nothing twice. The services that move a deadline or end a dossier clear its
+flags under the row lock; the sweep only raises them. Its writes are
 heap-only updates (the flags are in no index).
 
 Workflow steps have no flags: a step's light is computed when it is read from
