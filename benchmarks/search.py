@@ -114,15 +114,15 @@ def _percentiles(samples: list[float]) -> str:
 
 
 def _selector_run(user_pk: int, text: str) -> tuple[int, int]:
-    """What the page reads: the user, the plan, the capped count, the first page."""
+    """What the page reads: the user, the plan, the first ids (count and page), the rows."""
     from django.contrib.auth import get_user_model
 
-    from dossiers.selectors_search import capped_count, page_dossiers, search_plan, staff_search
+    from dossiers.selectors_search import first_result_ids, page_dossiers, search_plan, staff_search
 
     user = get_user_model().objects.get(pk=user_pk)
     results = staff_search(user, search_plan(text))
-    count = capped_count(results)
-    ids = list(results.values_list("pk", flat=True)[:20])
+    ids = first_result_ids(results)
+    count, ids = len(ids), ids[:20]
     rows = [(d.code, d.applicant_name, d.procedure_version.name, d.receiving_agency.name,
              d.processing_agency.name if d.processing_agency else "", d.status, d.due_at)
             for d in page_dossiers(ids)]  # fmt: skip

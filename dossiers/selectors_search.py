@@ -209,10 +209,12 @@ def page_dossiers(ids: list[int]) -> list[Dossier]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> int:
-    """How many rows, counting no further than ``cap`` + 1 (ids only: the
-    page's joins would be carried into the count)."""
-    return queryset.order_by().values("pk")[: cap + 1].count()
+def first_result_ids(queryset: QuerySet, cap: int = COUNT_CAP) -> list[int]:
+    """The ids of the first ``cap`` + 1 results, in the results' order. Their
+    number is the count the page shows (capped), and every page the paginator
+    offers is a slice of them: one pass over the matches, where a count and
+    then a page read a common name's thousand namesakes twice."""
+    return list(queryset.values_list("pk", flat=True)[: cap + 1])
 
 
 def masked_id(value: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,6 @@ from tthc_portal.agencies.selectors import agencies_for_user
 
 from .. import selectors_search as selectors
 from ..selectors_citizen import STATUS_CSS
-from ..selectors_processing import CountedPaginator
 from ..services.search import id_search_record
 
 PAGE_SIZE = 20
@@ -65,10 +65,9 @@ def staff_search(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "plan": plan, "searched": plan.condition is not None}
     if plan.condition is not None:
         results = selectors.staff_search(request.user, plan)
-        count = selectors.capped_count(results)
-        paginator = CountedPaginator(
-            results.values_list("pk", flat=True), PAGE_SIZE, count=min(count, selectors.COUNT_CAP)
-        )
+        ids = selectors.first_result_ids(results)
+        count = len(ids)
+        paginator = Paginator(ids[: selectors.COUNT_CAP], PAGE_SIZE)
         page = paginator.get_page(request.GET.get("trang"))
         if plan.id_number:
             id_search_record(
