@@ -117,11 +117,10 @@ def _selector_run(user_pk: int, text: str) -> tuple[int, int]:
     """What the page reads: the user, the plan, the first ids (count and page), the rows."""
     from django.contrib.auth import get_user_model
 
-    from dossiers.selectors_search import first_result_ids, page_dossiers, search_plan, staff_search
+    from dossiers.selectors_search import first_result_ids, page_dossiers, search_plan
 
     user = get_user_model().objects.get(pk=user_pk)
-    results = staff_search(user, search_plan(text))
-    ids = first_result_ids(results)
+    ids = first_result_ids(user, search_plan(text))
     count, ids = len(ids), ids[:20]
     rows = [(d.code, d.applicant_name, d.procedure_version.name, d.receiving_agency.name,
              d.processing_agency.name if d.processing_agency else "", d.status, d.due_at)

@@ -27,7 +27,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet, TextChoices
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+)
 from django.db.models.functions import Reverse, Upper
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +61,8 @@ MIN_NAME_CHARS = 2
 MIN_ID_CHARS = 8
 # Counting stops here: "more than 1,000" says enough, and costs no more.
 COUNT_CAP = 1000
+# A province's dossiers of about five weeks (scale.md: 1-1.5 million a year).
+NEWEST_IDS = 100_000
 
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
@@ -160,15 +170,22 @@ def staff_search(user, plan: SearchPlan) -> QuerySet[Dossier]:
     """Dossiers matching ``plan`` among those the user's agencies handle, in
     every state but drafts, newest first. The user's own applications are left
     out, as on the processing page every result links to."""
+    return _staff_search(user, plan)[0]
+
+
+def _staff_search(user, plan: SearchPlan) -> tuple[QuerySet[Dossier], bool]:
+    """The search, and whether it is a name search the index cannot narrow to
+    the user's agencies (a scope too wide to list as index words)."""
     if plan.condition is None:
-        return Dossier.objects.none()
+        return Dossier.objects.none(), False
     # Read for every kind of query, so that every search costs the same
     # number of queries; only a name search uses them.
     agencies = list(
         agencies_for_user(user).order_by("pk").values_list("pk", flat=True)[: MAX_SCOPE_TERMS + 1]
     )
     condition = plan.condition
-    if plan.tokens and len(agencies) <= MAX_SCOPE_TERMS:
+    narrowed = len(agencies) <= MAX_SCOPE_TERMS
+    if plan.tokens and narrowed:
         # The same words, with the user's agencies as index terms: a common
         # name's rows elsewhere are never read (the scope below still decides).
         condition = Q(NameTokensMatch(plan.tokens, agencies=agencies))
@@ -181,13 +198,14 @@ def staff_search(user, plan: SearchPlan) -> QuerySet[Dossier]:
     # folded every name it passed (1 s for 35 rows at 1M); the words' GIN
     # index finds them in 18 ms, and sorting what it finds is cheap.
     newest = ExpressionWrapper(F("pk") + 0, output_field=IntegerField()).desc()
-    return (
+    results = (
         dossiers_for_staff(user)
         .exclude(applicant=user)
         .exclude(status=Status.DRAFT)
         .filter(condition)
         .order_by(newest if plan.kinds & {SearchKind.CODE.value} or plan.tokens else "-pk")
     )
+    return results, bool(plan.tokens) and not narrowed
 
 
 def page_dossiers(ids: list[int]) -> list[Dossier]:
@@ -209,12 +227,25 @@ def page_dossiers(ids: list[int]) -> list[Dossier]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def first_result_ids(queryset: QuerySet, cap: int = COUNT_CAP) -> list[int]:
-    """The ids of the first ``cap`` + 1 results, in the results' order. Their
-    number is the count the page shows (capped), and every page the paginator
-    offers is a slice of them: one pass over the matches, where a count and
-    then a page read a common name's thousand namesakes twice."""
-    return list(queryset.values_list("pk", flat=True)[: cap + 1])
+def first_result_ids(user, plan: SearchPlan, cap: int = COUNT_CAP) -> list[int]:
+    """The ids of the first ``cap`` + 1 results of the user's search, in the
+    results' order. Their number is the count the page shows (capped), and
+    every page the paginator offers is a slice of them: one pass over the
+    matches, where a count and then a page read a common name's namesakes twice.
+
+    A name search over the whole province reads, sorts and drops every
+    namesake's row: 28,000 for "nguyen an" at 1M dossiers. The newest
+    ``NEWEST_IDS`` dossiers are searched first: when they hold more than the cap,
+    they hold the first results, because every other dossier is older (ids
+    grow with time). Only otherwise is the rest searched as well."""
+    results, wide = _staff_search(user, plan)
+    results = results.values_list("pk", flat=True)
+    if wide:
+        newest = Dossier.objects.order_by("-pk").values("pk")[:1]
+        recent = list(results.filter(pk__gt=Subquery(newest) - NEWEST_IDS)[: cap + 1])
+        if len(recent) > cap:
+            return recent
+    return list(results[: cap + 1])
 
 
 def masked_id(value: str) -> str:

@@ -64,8 +64,7 @@ def staff_search(request: HttpRequest) -> HttpResponse:
     plan = form.plan()
     context: dict = {"form": form, "plan": plan, "searched": plan.condition is not None}
     if plan.condition is not None:
-        results = selectors.staff_search(request.user, plan)
-        ids = selectors.first_result_ids(results)
+        ids = selectors.first_result_ids(request.user, plan)
         count = len(ids)
         paginator = Paginator(ids[: selectors.COUNT_CAP], PAGE_SIZE)
         page = paginator.get_page(request.GET.get("trang"))

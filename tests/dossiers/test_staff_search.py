@@ -155,9 +155,17 @@ def test_pages_of_results_cost_the_same_queries(client, users, dossiers,
             assert client.get(URL, {"q": q}).status_code == 200
         return len(context.captured_queries)
 
-    one = queries(first.code)
-    for n in range(30):
-        copy_of(first, code=f"000.00.10.H99-250401-{n:04d}", applicant_name="Lê Thị Lan")
+    # The provincial office's name search reads the newest dossiers, then the
+    # rest (selectors_search.first_result_ids): more queries than a code
+    # search, but never more for more results.
+    def lans(numbers: range) -> None:
+        for n in numbers:
+            copy_of(first, code=f"000.00.10.H99-250401-{n:04d}", applicant_name="Lê Thị Lan")
+
+    lans(range(2))
+    queries("le thi lan")  # per-process caches (content types)
+    one = queries("le thi lan")
+    lans(range(2, 30))
     many = queries("le thi lan")
 
     assert many == one
