@@ -34,17 +34,42 @@ def next_sequence(agency: Agency, day: date) -> int:
         return cursor.fetchone()[0]
 
 
-def dossier_code_allocate(agency: Agency, day: date) -> str:
+# PostgreSQL: the number and the format in force on ``day`` in one round trip (a
+# reception's). Without a format the caller raises, and the rollback returns the number.
+NEXT_CODE_SQL = (
+    "WITH seq AS (INSERT INTO dossiers_dailysequence (agency_id, day, last_value) "
+    "VALUES (%s, %s, 1) ON CONFLICT (agency_id, day) "
+    "DO UPDATE SET last_value = dossiers_dailysequence.last_value + 1 RETURNING last_value) "
+    "SELECT seq.last_value, f.template, f.sequence_digits FROM seq LEFT JOIN LATERAL ("
+    "SELECT template, sequence_digits FROM dossiers_dossiercodeformat WHERE valid_from <= %s "
+    "ORDER BY valid_from DESC LIMIT 1) f ON TRUE"
+)
+
+
+def _sequence_and_format(agency: Agency, day: date) -> tuple[int, str, int] | None:
+    """(next number of the day, template, digits), or None without a format in force."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(NEXT_CODE_SQL, [agency.pk, day, day])
+            sequence, template, digits = cursor.fetchone()
+        return None if template is None else (sequence, template, digits)
     code_format = (
         DossierCodeFormat.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
     )
     if code_format is None:
+        return None
+    return next_sequence(agency, day), code_format.template, code_format.sequence_digits
+
+
+def dossier_code_allocate(agency: Agency, day: date) -> str:
+    """The next code of ``agency`` for ``day``. Call inside the reception transaction
+    (see ``next_sequence``)."""
+    found = _sequence_and_format(agency, day)
+    if found is None:
         raise DossierError(_("Chưa cấu hình định dạng mã hồ sơ cho ngày này."))
-    sequence = next_sequence(agency, day)
-    return code_format.template.format(
-        agency=agency.code,
-        yymmdd=day.strftime("%y%m%d"),
-        seq=str(sequence).zfill(code_format.sequence_digits),
+    sequence, template, digits = found
+    return template.format(
+        agency=agency.code, yymmdd=day.strftime("%y%m%d"), seq=str(sequence).zfill(digits)
     )
 
 

@@ -49,14 +49,19 @@ def issued_in_processing(dossier: Dossier, kind: str, source_id: int | None) -> 
     return False
 
 
-def document_issue(dossier: Dossier, kind: str, *, source_id: int | None = None) -> DossierDocument:
+def document_issue(
+    dossier: Dossier, kind: str, *, source_id: int | None = None, sequence: int | None = None
+) -> DossierDocument:
     """Create the paper's row now (in the caller's transaction); render after commit.
 
     A paper issued during processing takes its number from the resolving
-    agency's register here, inside the issuing transaction (no gaps)."""
+    agency's register here, inside the issuing transaction (no gaps).
+    ``sequence``: the paper's rank among the dossier's papers of this kind, when
+    the caller knows it (the receipt is always the first); otherwise counted."""
     from .paper_numbers import register_number_allocate
 
-    sequence = DossierDocument.objects.filter(dossier=dossier, kind=kind).count() + 1
+    if sequence is None:
+        sequence = DossierDocument.objects.filter(dossier=dossier, kind=kind).count() + 1
     base = dossier.code or f"HS{dossier.pk}"
     register_number = ""
     if issued_in_processing(dossier, kind, source_id):

@@ -25,6 +25,10 @@ def dossier_receive(*, actor, dossier: Dossier, at=None) -> Dossier:
 
     def apply(locked: Dossier):
         procedure = locked.procedure_version.procedure
+        if procedure.current_version_id == locked.procedure_version_id:
+            # The version in force is the one the lock just read (the usual case):
+            # reuse it instead of reading the same row again.
+            procedure.current_version = locked.procedure_version
         if procedure.reception_locked or procedure.current_version_id is None:
             raise DossierError(_("Thủ tục đã bị bãi bỏ hoặc khóa tiếp nhận; không thể tiếp nhận."))
         if not locked.applicant_name.strip() or not locked.applicant_id_number.strip():
@@ -57,10 +61,16 @@ def dossier_receive(*, actor, dossier: Dossier, at=None) -> Dossier:
             "clock_started_at", "submitted_at",
         ]  # fmt: skip
 
+    # No savepoint of its own: any error ends this whole block (two statements
+    # fewer). The processing unit is not joined to the lock: a dossier waiting at
+    # the desk has none yet, and ``reception_step_open`` sets it.
     dossier = dossier_transition(
-        actor=actor, dossier=dossier, action="receive", apply=apply, at=received_at
-    )
-    document_issue(dossier, DocumentKind.RECEIPT)
+        actor=actor, dossier=dossier, action="receive", apply=apply, at=received_at,
+        savepoint=False, related=("receiving_agency", "procedure_version__procedure"),
+    )  # fmt: skip
+    # A dossier is received once (no transition leads back to draft or submitted),
+    # so its receipt is the first of its kind: no count to read.
+    document_issue(dossier, DocumentKind.RECEIPT, sequence=1)
     return dossier
 
 
