@@ -133,13 +133,10 @@ def raw_annotations(
         .annotate(t=Min("requested_at"))
         .values("t")[:1]
     )
-    stopped = (
-        StatusHistory.objects.filter(dossier=OuterRef("pk"), to_status__in=STOP_STATUSES)
-        .order_by()
-        .values("dossier")
-        .annotate(t=Min("at"))
-        .values("t")[:1]
-    )
+    stops = StatusHistory.objects.filter(
+        dossier=OuterRef("pk"), to_status__in=STOP_STATUSES
+    ).order_by()
+    stopped = stops.values("dossier").annotate(t=Min("at")).values("t")[:1]
     if rule_set.due_field == DueField.CURRENT:
         due = F("due_at")
     else:
@@ -158,11 +155,13 @@ def raw_annotations(
         )
         .values("f")[:1]
     )
-    payments = (
+    live_payments = (
         Payment.objects.filter(dossier=OuterRef("pk"))
         .exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.FAILED])
         .order_by()
-        .values("dossier")
+    )
+    payments = (
+        live_payments.values("dossier")
         .annotate(
             f=Value(1)
             + 2 * Max(flag(Q(amount_vnd__gt=0)))
@@ -194,9 +193,18 @@ def raw_annotations(
         "procedure_id": F("procedure_version__procedure_id"),
         "field_id": F("procedure_version__field_id"),
         # End-time priority (§2): processed > returned > stopped / rejected / withdrawn.
-        # COALESCE stops at the first value, so the history is read only when needed.
+        # COALESCE stops at the first value, so the history is read only when needed;
+        # then, as for supplements, one hashed look-up over the few stop entries
+        # (index history_stop_dossier_at) spares the open dossiers a probe into
+        # every history partition each (issue #14: 200,000 probes for the open month).
         "end_at": Coalesce(
-            "completed_at", "returned_at", Subquery(stopped, output_field=DateTimeField())
+            "completed_at",
+            "returned_at",
+            Case(
+                When(Exists(stops), then=Subquery(stopped, output_field=DateTimeField())),
+                default=None,
+                output_field=DateTimeField(),
+            ),
         ),
         "due": ExpressionWrapper(due, output_field=DateTimeField()),
         # Most dossiers have no supplement request: one hashed look-up decides
@@ -247,8 +255,13 @@ def raw_annotations(
             Exists(FeeItem.objects.filter(version=OuterRef("procedure_version"), amount_vnd__gt=0))
         ),
         # Bits over live payments: 1 any, 2 a non-zero fee list, 4 paid online (flag 1 or 2).
+        # Most dossiers pay nothing: a hashed look-up over the live payments first.
         "payment_flags": received_only(
-            Coalesce(Subquery(payments, output_field=IntegerField()), 0)
+            Case(
+                When(Exists(live_payments), then=Subquery(payments, output_field=IntegerField())),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
         ),
         # 5.4: a "dislike" or a PAKN about the dossier during the period
         # (feedback.selectors.dossiers_with_dislike_or_pakn, per dossier).
