@@ -24,9 +24,11 @@ candidates (measured at 1M dossiers: 1.1 s against 0.17 s).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     ExpressionWrapper,
     F,
@@ -233,19 +235,41 @@ def first_result_ids(user, plan: SearchPlan, cap: int = COUNT_CAP) -> list[int]:
     every page the paginator offers is a slice of them: one pass over the
     matches, where a count and then a page read a common name's namesakes twice.
 
-    A name search over the whole province reads, sorts and drops every
-    namesake's row: 28,000 for "nguyen an" at 1M dossiers. The newest
-    ``NEWEST_IDS`` dossiers are searched first: when they hold more than the cap,
-    they hold the first results, because every other dossier is older (ids
-    grow with time). Only otherwise is the rest searched as well."""
+    A common name searched over the whole province ("nguyen an": 28,000
+    dossiers at 1M) would read, sort and drop every namesake's row. When the
+    planner expects the newest ``NEWEST_IDS`` dossiers to hold well over the
+    cap, they are searched first: if they do hold more than the cap, they hold
+    the first results, because every other dossier is older (ids grow with
+    time). Only otherwise is the whole table searched as well — rarely, and
+    never for a name the planner expects to be rare (a second pass over the
+    index would cost more than the rows it spares)."""
     results, wide = _staff_search(user, plan)
     results = results.values_list("pk", flat=True)
-    if wide:
+    if wide and _expected_recent(results) > 2 * cap:
         newest = Dossier.objects.order_by("-pk").values("pk")[:1]
         recent = list(results.filter(pk__gt=Subquery(newest) - NEWEST_IDS)[: cap + 1])
         if len(recent) > cap:
             return recent
     return list(results[: cap + 1])
+
+
+def _expected_recent(results: QuerySet) -> float:
+    """How many of the search's matches PostgreSQL expects among the newest
+    ``NEWEST_IDS`` dossiers: its estimate of all matches times the newest ids'
+    share of the table (statistics only: nothing is read). 0 elsewhere."""
+    if connection.vendor != "postgresql":
+        return 0
+    sql, params = results.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Dossier._meta.db_table]
+        )
+        rows = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    matches = float(plan[0]["Plan"]["Plan Rows"])
+    return matches * min(1.0, NEWEST_IDS / rows) if rows > 0 else matches
 
 
 def masked_id(value: str) -> str:

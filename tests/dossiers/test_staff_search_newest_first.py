@@ -1,16 +1,20 @@
-"""A name search over the whole province reads the newest dossiers first: when
-they hold more matches than the page counts, those are the first results;
-otherwise the rest is searched too. Either way the ids are exactly what one
-search of the whole table gives, in the same order."""
+"""A name search over the whole province that PostgreSQL expects to match many
+of the newest dossiers reads those first: when they hold more matches than the
+page counts, those are the first results; otherwise the rest is searched too.
+Either way the ids are exactly what one search of the whole table gives, in
+the same order."""
 
 from __future__ import annotations
 
 import pytest
 
 from dossiers import selectors_search
+from dossiers.models import Dossier
 from dossiers.selectors_search import first_result_ids, search_plan, staff_search
 from tests.dossiers.search_support import base_dossier, copy_of
 from tests.dossiers.test_online_submission import province, seeded_province  # noqa: F401
+
+MANY = lambda results: 10**6  # noqa: E731 - the planner's expectation, for the split
 
 DESK, OFFICE = "motcua.tuphap", "vanphong"
 CAP = 2
@@ -36,6 +40,7 @@ def whole_table(user, q: str) -> list[int]:
 def test_enough_recent_namesakes_answer_alone(users, namesakes, monkeypatch,
                                               django_assert_num_queries):  # fmt: skip
     monkeypatch.setattr(selectors_search, "NEWEST_IDS", 8)  # holds 4 of the 6 namesakes
+    monkeypatch.setattr(selectors_search, "_expected_recent", MANY)
     office = users[OFFICE]
     first_result_ids(office, search_plan("nguyen an"), cap=CAP)  # the user's permission cache
 
@@ -49,6 +54,7 @@ def test_enough_recent_namesakes_answer_alone(users, namesakes, monkeypatch,
 def test_too_few_recent_namesakes_search_the_rest(users, namesakes, monkeypatch,
                                                   django_assert_num_queries):  # fmt: skip
     monkeypatch.setattr(selectors_search, "NEWEST_IDS", 5)  # 1 namesake among the newest 5
+    monkeypatch.setattr(selectors_search, "_expected_recent", MANY)
     office = users[OFFICE]
     first_result_ids(office, search_plan("nguyen an"), cap=CAP)
 
@@ -61,9 +67,36 @@ def test_too_few_recent_namesakes_search_the_rest(users, namesakes, monkeypatch,
 def test_a_unit_search_never_splits(users, namesakes, monkeypatch, django_assert_num_queries):
     """A desk officer's agencies narrow the index already: one read."""
     monkeypatch.setattr(selectors_search, "NEWEST_IDS", 5)
+    monkeypatch.setattr(selectors_search, "_expected_recent", MANY)
     desk = users[DESK]
     first_result_ids(desk, search_plan("nguyen an"), cap=CAP)
 
     with django_assert_num_queries(2):  # the same as a split that sufficed
         ids = first_result_ids(desk, search_plan("nguyen an"), cap=CAP)
     assert ids == whole_table(desk, "nguyen an") == namesakes[::-1][: CAP + 1]
+
+
+@pytest.mark.django_db
+def test_a_name_expected_rare_is_searched_once(users, namesakes, monkeypatch,
+                                               django_assert_num_queries):  # fmt: skip
+    monkeypatch.setattr(selectors_search, "NEWEST_IDS", 8)
+    monkeypatch.setattr(selectors_search, "_expected_recent", lambda results: 2 * CAP)
+    office = users[OFFICE]
+    first_result_ids(office, search_plan("nguyen an"), cap=CAP)
+
+    with django_assert_num_queries(2):  # the user's agencies, the whole table
+        ids = first_result_ids(office, search_plan("nguyen an"), cap=CAP)
+    assert ids == namesakes[::-1][: CAP + 1]
+
+
+@pytest.mark.django_db
+def test_postgresql_expects_from_its_statistics(require_postgres, users, namesakes):
+    """The planner's estimate, scaled to the newest ids' share of the table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE dossiers_dossier")
+    results = staff_search(users[OFFICE], search_plan("nguyen an")).values_list("pk", flat=True)
+    expected = selectors_search._expected_recent(results)
+    # Every dossier is among the newest 100,000: the estimate itself, at most the table.
+    assert 0 < expected <= Dossier.objects.count()
