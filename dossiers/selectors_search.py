@@ -25,6 +25,7 @@ candidates (measured at 1M dossiers: 1.1 s against 0.17 s).
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -237,28 +238,43 @@ def first_result_ids(user, plan: SearchPlan, cap: int = COUNT_CAP) -> list[int]:
 
     A common name searched over the whole province ("nguyen an": 28,000
     dossiers at 1M) would read, sort and drop every namesake's row. When the
-    planner expects the newest ``NEWEST_IDS`` dossiers to hold well over the
-    cap, they are searched first: if they do hold more than the cap, they hold
-    the first results, because every other dossier is older (ids grow with
-    time). Only otherwise is the whole table searched as well — rarely, and
-    never for a name the planner expects to be rare (a second pass over the
-    index would cost more than the rows it spares)."""
+    planner expects many namesakes, the newest dossiers are searched first —
+    as many as should hold twice the cap (``_newest_window``): if they do hold
+    more than the cap, they hold the first results, because every other
+    dossier is older (ids grow with time). Only otherwise is the whole table
+    searched as well — rarely, and never for a name the planner expects to be
+    rare (a second pass over the index would cost more than the rows it spares)."""
     results, wide = _staff_search(user, plan)
     results = results.values_list("pk", flat=True)
-    if wide and _expected_recent(results) > 2 * cap:
+    window = _newest_window(results, cap) if wide else None
+    if window is not None:
         newest = Dossier.objects.order_by("-pk").values("pk")[:1]
-        recent = list(results.filter(pk__gt=Subquery(newest) - NEWEST_IDS)[: cap + 1])
+        recent = list(results.filter(pk__gt=Subquery(newest) - window)[: cap + 1])
         if len(recent) > cap:
             return recent
     return list(results[: cap + 1])
 
 
-def _expected_recent(results: QuerySet) -> float:
-    """How many of the search's matches PostgreSQL expects among the newest
-    ``NEWEST_IDS`` dossiers: its estimate of all matches times the newest ids'
-    share of the table (statistics only: nothing is read). 0 elsewhere."""
+def _newest_window(results: QuerySet, cap: int) -> int | None:
+    """How many of the newest dossiers to search first: enough that the
+    planner expects twice ``cap`` matches among them, and never fewer than
+    ``NEWEST_IDS``; None (the whole table at once) when that is half the table
+    or more — a name expected about four times the cap or less, whose
+    namesakes cost less to read than a second pass. A fixed window of the
+    newest 100,000 left the names in between (5,000–20,000 namesakes at 1M,
+    "nguyen minh") to a full read: the slowest searches of the province."""
+    matches, rows = _planner_estimate(results)
+    if matches <= 0 or rows <= 0:
+        return None
+    window = max(NEWEST_IDS, math.ceil(rows * 2 * cap / matches))
+    return window if window < rows / 2 else None
+
+
+def _planner_estimate(results: QuerySet) -> tuple[float, float]:
+    """PostgreSQL's estimate of the search's matches and of the dossiers in
+    the table (statistics only: nothing is read). (0, 0) elsewhere."""
     if connection.vendor != "postgresql":
-        return 0
+        return 0.0, 0.0
     sql, params = results.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
@@ -268,8 +284,7 @@ def _expected_recent(results: QuerySet) -> float:
         )
         rows = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    matches = float(plan[0]["Plan"]["Plan Rows"])
-    return matches * min(1.0, NEWEST_IDS / rows) if rows > 0 else matches
+    return float(plan[0]["Plan"]["Plan Rows"]), float(rows)
 
 
 def masked_id(value: str) -> str:
