@@ -57,6 +57,32 @@ def test_a_message_already_queued_is_skipped_and_the_other_still_goes(
     assert OutboxMessage.objects.count() == 2
 
 
+def test_each_message_inserted_gets_its_own_row_and_the_skipped_none(
+    django_capture_on_commit_callbacks,
+):
+    """One statement, no savepoint: a key already queued and a key repeated in
+    the batch are skipped; messages without a key always go; each returned
+    message carries the id of its own row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tthc_portal.notifications.services import notifications_enqueue
+
+    notification_enqueue(channel=Channel.SMS, recipient="0912345678", body="old", dedupe_key="k1")
+    batch = [
+        {"channel": Channel.SMS, "recipient": "0912345678", "body": body, "dedupe_key": key}
+        for body, key in (("a", "k1"), ("b", None), ("c", "k2"), ("d", "k2"), ("e", None))
+    ]
+    with django_capture_on_commit_callbacks(), CaptureQueriesContext(connection) as queries:
+        queued = notifications_enqueue(batch)
+    assert len(queries.captured_queries) == 1
+    assert [m.body for m in queued] == ["b", "c", "e"]
+    assert {m.pk: m.body for m in queued} == dict(
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in queued]).values_list("pk", "body")
+    )
+    assert OutboxMessage.objects.get(dedupe_key="k1").body == "old"
+
+
 def test_an_edited_template_takes_effect_at_once(template, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         _notify()
