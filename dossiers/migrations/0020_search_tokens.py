@@ -19,7 +19,13 @@ Not atomic: CREATE INDEX CONCURRENTLY cannot run in a transaction.
 
 from django.db import migrations
 
-from dossiers.search_keys import PG_NAME_TOKENS
+# The expression as this migration built it (``search_keys.PG_NAME_TOKENS``
+# then); 0024 replaces the index with one that also holds word prefixes.
+PG_NAME_TOKENS = (
+    "(to_tsvector('simple'::regconfig, regexp_replace({name}, '[^[:alnum:]]+', ' ', 'g')) || "
+    "array_to_tsvector(array_remove(ARRAY['@r' || {receiving}::text, "
+    "'@p' || {processing}::text], NULL)))"
+)
 
 INDEX = "dossier_search_name_words"
 TRIGRAM_INDEX = "dossier_search_name_trgm"

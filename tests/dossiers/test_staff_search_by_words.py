@@ -129,13 +129,13 @@ def test_postgresql_reads_the_words_index(require_postgres, users, people):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = query.explain()
-        assert "dossier_search_name_words" in plan, plan
+        assert "dossier_search_name_prefixes" in plan, plan
         # A handful of rows: walking the primary key would win; it is not what
         # is checked here.
         cursor.execute("SET LOCAL enable_indexscan = off")
         desk = staff_search(users[DESK], search_plan("nguyen van an")).order_by().values("pk")
         plan = desk.explain()
-    assert "dossier_search_name_words" in plan and "@r" in plan, plan
+    assert "dossier_search_name_prefixes" in plan and "@r" in plan, plan
     assert set(desk.values_list("pk", flat=True)) == {
         people[key].pk for key in ("an", "anh", "an_reversed")
     }
@@ -154,4 +154,4 @@ def test_a_name_search_page_is_read_through_the_words_index(require_postgres, us
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = page.explain()
-    assert "dossier_search_name_words" in plan and "Backward" not in plan, plan
+    assert "dossier_search_name_prefixes" in plan and "Backward" not in plan, plan

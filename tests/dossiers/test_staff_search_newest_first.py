@@ -92,11 +92,11 @@ def test_a_name_expected_rare_is_searched_once(users, namesakes, monkeypatch,
 def test_the_window_holds_twice_the_cap_by_the_planners_estimate(monkeypatch):
     """At 1M dossiers: 28,000 namesakes need no more than the newest 100,000;
     8,000 need the newest 250,000 (a fixed 100,000 sent them to a full read);
-    4,000 or fewer are read whole."""
+    6,000 or fewer are read whole."""
     window = selectors_search._newest_window
     estimate = lambda matches: lambda results: (matches, 10**6)  # noqa: E731
-    for matches, expected in ((28_000, 100_000), (8_000, 250_000), (4_001, 499_876),
-                              (4_000, None), (0, None)):  # fmt: skip
+    for matches, expected in ((28_000, 100_000), (8_000, 250_000), (6_001, 333_278),
+                              (6_000, None), (0, None)):  # fmt: skip
         monkeypatch.setattr(selectors_search, "_planner_estimate", estimate(matches))
         assert window(None, 1000) == expected, matches
 
