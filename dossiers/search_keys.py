@@ -67,10 +67,10 @@ PG_NAME_TOKENS = (
 # And every proper beginning of a word of three letters or more, marked with
 # ">" (no name word has one): "hanh" → "ha>", "han>" (migration 0024's
 # ``tthc_name_prefixes``; the index is built on this exact expression, so a
-# change here needs a migration that rebuilds it). A last word only begun, "nguyen ha", is then
-# 'ha' | 'ha>': two lists the index intersects with "nguyen" by skipping,
-# where the prefix search 'ha':* first gathered every "ha…" word's rows
-# (85,000 at 1M, 60 ms) before intersecting anything.
+# change here needs a migration that rebuilds it). A last word only begun,
+# "nguyen ha", is then 'ha' | 'ha>': two lists the index intersects with
+# "nguyen" by skipping, where the prefix search 'ha':* first gathered every
+# "ha…" word's rows (85,000 at 1M, 60 ms) before intersecting anything.
 PREFIX_MARK = ">"
 # More agencies than this (the provincial office: all of them): the words
 # alone; the agencies would match most rows anyway.

@@ -34,10 +34,10 @@ def agency_perms_held(user, agency_ids: Iterable[int]) -> set[str]:
     """The agency permissions (codenames) ``user`` holds on any of
     ``agency_ids`` through an agency group — guardian's own tables in one
     statement. Permissions are granted to agency groups only (staff
-    memberships; the admin offers no per-user grant, ``accounts.roles``). A desk receives
-    dozens of dossiers an hour: guardian's checker spent two queries and most
-    of a millisecond of Python on each, the ORM's three-join query another
-    millisecond compiling; this statement's text is built once."""
+    memberships; the admin offers no per-user grant, ``accounts.roles``).
+    A desk receives dozens of dossiers an hour: guardian's checker spent two
+    queries and most of a millisecond of Python on each, the ORM's three-join
+    query another millisecond compiling; this statement's text is built once."""
     if not user.is_active:
         return set()
     if user.is_superuser:
