@@ -123,7 +123,10 @@ class NameTokensMatch(Func):
         # Words are letters and digits only: quoting them needs no escaping.
         # to_tsquery folds them as to_tsvector folded the name.
         *whole, last = self.tokens
-        if len(last) < 2:  # one letter: no stored prefix is that short
+        # One letter: no stored beginning is that short, so the prefix search
+        # it always was (it reads the stored beginnings of that letter too;
+        # the rows found are the same).
+        if len(last) < 2:
             query = "to_tsquery('simple'::regconfig, %s)"
             params.append(" & ".join([*(f"'{word}'" for word in whole), f"'{last}':*"]))
         else:

@@ -49,6 +49,9 @@ COLUMNS = {"name": "search_name", "receiving": "receiving_agency_id",
 
 
 def _replace(schema_editor, create: str, expression: str, drop: str) -> None:
+    # A concurrent build that failed leaves an invalid index behind, which
+    # IF NOT EXISTS would keep: built afresh on a rerun, before the old one goes.
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {create}")
     schema_editor.execute("SET maintenance_work_mem = '256MB'")
     schema_editor.execute(
         f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {create} ON dossiers_dossier "

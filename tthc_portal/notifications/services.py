@@ -72,28 +72,36 @@ def _outbox_insert(rows: list[OutboxMessage]) -> list[OutboxMessage]:
     the same in three round trips, and a conflict in a batch fell back to one
     insert per row. ``_insert`` is the manager method ``bulk_create`` itself
     calls; ``bulk_create(ignore_conflicts=True)`` returns no ids."""
+    from django.db import router
     from django.db.models.constants import OnConflict
 
     meta = OutboxMessage._meta
+    # The write alias, as bulk_create takes it: a manager's own alias is the
+    # read one, the replica inside ``reporting_reads``.
+    alias = router.db_for_write(OutboxMessage)
     returned = OutboxMessage.objects._insert(
         rows,
         fields=[field for field in meta.concrete_fields if not field.primary_key],
         returning_fields=[meta.pk, meta.get_field("dedupe_key")],
+        using=alias,
         on_conflict=OnConflict.IGNORE,
     )
     # The database returns the inserted rows in the order given (bulk_create
     # relies on it too): a row was inserted iff the next one returned carries
-    # its key (rows without a key always are; a key repeated in the batch
-    # is inserted once, for its first row). A single skipped row comes back
-    # as None.
+    # its key (a key repeated in the batch is inserted once, for its first
+    # row). A single skipped row comes back as None. A row without a key can
+    # only have been skipped by another violation, which SQLite's INSERT OR
+    # IGNORE swallows too (a missing body): refused here as it was before.
     returned = [values for values in returned if values is not None]
     inserted, position = [], 0
     for row in rows:
         if position < len(returned) and returned[position][1] == row.dedupe_key:
             row.pk = returned[position][0]
-            row._state.adding, row._state.db = False, OutboxMessage.objects.db
+            row._state.adding, row._state.db = False, alias
             inserted.append(row)
             position += 1
+        elif row.dedupe_key is None:
+            raise IntegrityError(f"an outbox {row.channel} row was not inserted")
     return inserted
 
 
