@@ -22,11 +22,16 @@ def dossiers_for_applicant(user) -> QuerySet[Dossier]:
     return _base().filter(applicant=user)
 
 
-def dossiers_for_staff(user, perm: str = "view_agency_records") -> QuerySet[Dossier]:
-    """Dossiers received or resolved by an agency on which the user holds ``perm``."""
+def dossiers_for_staff(
+    user, perm: str = "view_agency_records", *, agencies: QuerySet | None = None
+) -> QuerySet[Dossier]:
+    """Dossiers received or resolved by an agency on which the user holds ``perm``.
+    ``agencies``: that scope, when the caller has built it already (guardian's
+    query costs a few milliseconds of Python to build)."""
     if not user.is_authenticated:
         return Dossier.objects.none()
-    agencies = agencies_for_user(user, perm)
+    if agencies is None:
+        agencies = agencies_for_user(user, perm)
     return _base().filter(Q(receiving_agency__in=agencies) | Q(processing_agency__in=agencies))
 
 
